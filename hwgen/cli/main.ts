@@ -1,0 +1,54 @@
+/**
+ * The hwgen command line. Every command exits 0 on success, 1 when a check fails and 2 on bad input
+ * or a missing tool, with one line on stderr (shared/spec/contract.md, "Commands").
+ */
+import { Command, CommanderError } from 'commander';
+import { EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, exitCodeOf } from '../errors.ts';
+import { HWGEN_VERSION } from '../version.ts';
+import { registerDemo } from './commands/demo.ts';
+import { registerGolden } from './commands/golden.ts';
+import { registerSchema } from './commands/schema.ts';
+import { registerZoo } from './commands/zoo.ts';
+
+function buildProgram(): Command {
+  const program = new Command('hwgen')
+    .description('Generate, simulate and verify hybrid ANN/SNN accelerators against an integer golden model')
+    .version(HWGEN_VERSION)
+    .exitOverride()
+    .configureOutput({
+      writeErr: (text) => process.stderr.write(text),
+      // Usage errors read like every other hwgen error: one line, prefixed with the tool's name.
+      outputError: (text, write) => write(`hwgen: ${text.replace(/^error: /, '')}`),
+    });
+  registerDemo(program);
+  registerGolden(program);
+  registerZoo(program);
+  registerSchema(program);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+function report(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Help and version end through here too; commander has already printed them.
+    return error.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
+  }
+  const code = exitCodeOf(error);
+  if (code !== EXIT_INTERNAL) {
+    process.stderr.write(`hwgen: ${(error as Error).message}\n`);
+    return code;
+  }
+  const detail = process.env['HWGEN_DEBUG'] === '1' && error instanceof Error ? `\n${error.stack ?? ''}` : ' (set HWGEN_DEBUG=1 for the stack)';
+  process.stderr.write(`hwgen: internal error: ${error instanceof Error ? error.message : String(error)}${detail}\n`);
+  return EXIT_INTERNAL;
+}
+
+/** Runs the CLI on `args` (without `node` and the script) and returns the exit code. */
+export async function main(args: readonly string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync([...args], { from: 'user' });
+    return EXIT_OK;
+  } catch (error) {
+    return report(error);
+  }
+}

@@ -1,0 +1,39 @@
+/** A WORKLOAD argument names a manifest file or a model-zoo network (`vgg16`, or `zoo:vgg16`). */
+import { existsSync } from 'node:fs';
+import { InputError } from '../errors.ts';
+import { type LoadedManifest, loadManifestFile } from '../workload/load-manifest.ts';
+import { manifestSchema } from '../workload/manifest-schema.ts';
+import { parseOrThrow } from '../util/zod-issues.ts';
+import { ZOO, findZooEntry } from '../zoo/index.ts';
+
+export interface WorkloadArgOptions {
+  /** Comma-separated layer names to keep. */
+  readonly layers?: string | undefined;
+}
+
+function zooWorkload(name: string): LoadedManifest {
+  const entry = findZooEntry(name);
+  const file = `zoo:${name}`;
+  if (entry === undefined) throw new InputError(file, '', `no such zoo workload (known: ${ZOO.map((e) => e.name).join(', ')})`);
+  return { manifest: parseOrThrow(manifestSchema, entry.build(), file), file, baseDir: '.' };
+}
+
+function selectLayers(loaded: LoadedManifest, names: string): LoadedManifest {
+  const wanted = names.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const { layers } = loaded.manifest;
+  for (const name of wanted) {
+    if (!layers.some((layer) => layer.name === name)) throw new InputError(loaded.file, 'layers', `--layers names "${name}", which the workload does not have`);
+  }
+  const kept = layers.filter((layer) => wanted.includes(layer.name));
+  const chained = kept.find((layer) => layer.input === undefined);
+  if (chained !== undefined) {
+    throw new InputError(loaded.file, `layers[${layers.indexOf(chained)}].input`, `--layers keeps "${chained.name}", which takes the previous layer's output: run the whole chain`);
+  }
+  return { ...loaded, manifest: { ...loaded.manifest, layers: kept } };
+}
+
+export async function loadWorkloadArg(arg: string, options: WorkloadArgOptions = {}): Promise<LoadedManifest> {
+  const zooName = arg.startsWith('zoo:') ? arg.slice(4) : !existsSync(arg) && findZooEntry(arg) !== undefined ? arg : undefined;
+  const loaded = zooName === undefined ? await loadManifestFile(arg) : zooWorkload(zooName);
+  return options.layers === undefined ? loaded : selectLayers(loaded, options.layers);
+}

@@ -1,0 +1,18 @@
+/** Reads a workload manifest (YAML or JSON) from disk and checks it against the schema. */
+import { dirname } from 'node:path';
+import { parseYamlText, readTextFile } from '../util/yaml-file.ts';
+import { parseOrThrow } from '../util/zod-issues.ts';
+import { manifestSchema, type WorkloadManifest } from './manifest-schema.ts';
+
+export interface LoadedManifest {
+  readonly manifest: WorkloadManifest;
+  /** The name errors use for it: the path as given, or `zoo:<name>`. */
+  readonly file: string;
+  /** Folder that relative tensor paths start from. */
+  readonly baseDir: string;
+}
+
+export async function loadManifestFile(file: string): Promise<LoadedManifest> {
+  const data = parseYamlText(await readTextFile(file), file);
+  return { manifest: parseOrThrow(manifestSchema, data, file), file, baseDir: dirname(file) };
+}

@@ -1,0 +1,232 @@
+/**
+ * Turns a parsed manifest into layers ready to run: tensors loaded (or generated on demand),
+ * shapes inferred through the whole chain, and every cross-field rule of the contract checked
+ * up front, so that a bad workload fails before any output is written.
+ */
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InputError } from '../errors.ts';
+import { expectTensor, readNpy } from '../tensor/npy.ts';
+import { type Levels, type Weights, shapeText } from '../tensor/tensor.ts';
+import type { LayerSpec, SyntheticSpec, TensorSource } from './manifest-schema.ts';
+import { MAX_THETA } from './manifest-schema.ts';
+import type { LoadedManifest } from './load-manifest.ts';
+import { type GemmShape, convGemmShape, convOutputShape, poolOutputShape } from './shapes.ts';
+import { syntheticLevels, syntheticWeights } from './synthetic.ts';
+
+export interface ResolvedLayer {
+  readonly index: number;
+  /** `layers[i]`, the prefix of this layer's field paths in messages. */
+  readonly field: string;
+  readonly spec: LayerSpec;
+  readonly inLevels: number;
+  /** `[C,H,W]` for conv2d, `[K,N]` for gemm. */
+  readonly inputShape: readonly number[];
+  readonly gemm: GemmShape;
+  /** `[M,Ho,Wo]` for conv2d, `[M,N]` for gemm: the shape of `<layer>.y.npy`. */
+  readonly outputShape: readonly number[];
+  /** What the next layer receives: the output after max-pooling, if any. */
+  readonly passedOnShape: readonly number[];
+  /** The layer's own input, or undefined when it takes the previous layer's output. */
+  readonly input: (() => Levels) | undefined;
+  /** `[M,C,kh,kw]` or `[M,K]` weights, flattened in C order they are W[M,K]. */
+  readonly weights: () => Weights;
+  readonly bias: Int32Array;
+  readonly theta: Int32Array;
+}
+
+export interface ResolvedWorkload {
+  readonly name: string;
+  readonly file: string;
+  readonly layers: readonly ResolvedLayer[];
+}
+
+interface Context {
+  readonly file: string;
+  readonly baseDir: string;
+}
+
+interface Source<T> {
+  readonly shape: readonly number[];
+  readonly load: () => T;
+}
+
+function memo<T>(compute: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= compute());
+}
+
+async function npyAt(ctx: Context, path: string, field: string) {
+  const fullPath = join(ctx.baseDir, path);
+  try {
+    await access(fullPath);
+  } catch {
+    throw new InputError(ctx.file, field, `file not found: ${fullPath}`);
+  }
+  return { tensor: await readNpy(fullPath), fullPath };
+}
+
+function checkSyntheticRank(ctx: Context, spec: SyntheticSpec, rank: number, field: string, role: string): void {
+  if (spec.shape.length !== rank) {
+    throw new InputError(ctx.file, `${field}.synthetic.shape`, `found ${shapeText(spec.shape)}, expected ${rank} dimensions (${role})`);
+  }
+}
+
+function firstLevelAbove(data: Uint8Array, limit: number): number {
+  for (let i = 0; i < data.length; i++) if ((data[i] ?? 0) > limit) return i;
+  return -1;
+}
+
+function indexText(flat: number, shape: readonly number[]): string {
+  const index: number[] = [];
+  let rest = flat;
+  for (let axis = shape.length - 1; axis >= 0; axis--) {
+    const dim = shape[axis] ?? 1;
+    index.unshift(rest % dim);
+    rest = Math.floor(rest / dim);
+  }
+  return shapeText(index);
+}
+
+async function levelsSource(ctx: Context, source: TensorSource, rank: number, inLevels: number, field: string, role: string): Promise<Source<Levels>> {
+  if (typeof source !== 'string') {
+    checkSyntheticRank(ctx, source.synthetic, rank, field, role);
+    return { shape: source.synthetic.shape, load: memo(() => syntheticLevels(source.synthetic, inLevels)) };
+  }
+  const { tensor, fullPath } = await npyAt(ctx, source, field);
+  const levels = expectTensor(tensor, 'u1', rank, fullPath, `${role} for ${field}`);
+  const bad = firstLevelAbove(levels.data, inLevels);
+  if (bad >= 0) {
+    throw new InputError(fullPath, 'data', `level ${levels.data[bad] ?? 0} at ${indexText(bad, levels.shape)} exceeds inLevels ${inLevels} of ${field}`);
+  }
+  return { shape: levels.shape, load: () => levels };
+}
+
+async function weightsSource(ctx: Context, source: TensorSource, rank: number, field: string, role: string): Promise<Source<Weights>> {
+  if (typeof source !== 'string') {
+    checkSyntheticRank(ctx, source.synthetic, rank, field, role);
+    return { shape: source.synthetic.shape, load: memo(() => syntheticWeights(source.synthetic)) };
+  }
+  const { tensor, fullPath } = await npyAt(ctx, source, field);
+  const weights = expectTensor(tensor, 'i1', rank, fullPath, `${role} for ${field}`);
+  return { shape: weights.shape, load: () => weights };
+}
+
+/** A per-channel int32 vector: a scalar broadcast to M, or an `[M]` .npy. */
+async function channelVector(ctx: Context, value: string | number | undefined, M: number, field: string, role: string): Promise<Int32Array> {
+  if (value === undefined) return new Int32Array(M);
+  if (typeof value === 'number') return new Int32Array(M).fill(value);
+  const { tensor, fullPath } = await npyAt(ctx, value, field);
+  const vector = expectTensor(tensor, 'i4', 1, fullPath, `${role} for ${field}`);
+  if (vector.shape[0] !== M) {
+    throw new InputError(fullPath, 'shape', `found ${shapeText(vector.shape)}, expected [${M}] (${role} for ${field}, one per output channel)`);
+  }
+  return vector.data;
+}
+
+function checkThetaRange(ctx: Context, theta: Int32Array, spec: LayerSpec, field: string): void {
+  const bad = theta.findIndex((value) => value < 1 || value > MAX_THETA);
+  if (bad < 0) return;
+  const where = typeof spec.theta === 'string' ? join(ctx.baseDir, spec.theta) : ctx.file;
+  const what = typeof spec.theta === 'string' ? 'data' : `${field}.theta`;
+  throw new InputError(where, what, `θ[${bad}] = ${theta[bad] ?? 0} is outside 1..${MAX_THETA} (${field}.theta)`);
+}
+
+interface Upstream {
+  readonly T: number;
+  readonly kind: LayerSpec['kind'];
+  readonly shape: readonly number[];
+  readonly field: string;
+}
+
+function inheritedInLevels(ctx: Context, spec: LayerSpec, field: string, upstream: Upstream | undefined): number {
+  if (spec.input !== undefined) {
+    if (spec.inLevels === undefined) throw new InputError(ctx.file, `${field}.inLevels`, 'is required when the layer names its own input');
+    return spec.inLevels;
+  }
+  if (upstream === undefined) throw new InputError(ctx.file, `${field}.input`, 'the first layer must name an input');
+  if (spec.inLevels !== undefined && spec.inLevels !== upstream.T) {
+    throw new InputError(ctx.file, `${field}.inLevels`, `${spec.inLevels} differs from T = ${upstream.T} of ${upstream.field}, whose output this layer takes`);
+  }
+  return upstream.T;
+}
+
+/** The shape a layer sees when it takes the previous output (contract: "A layer that names no input"). */
+function chainedInputShape(ctx: Context, spec: LayerSpec, field: string, upstream: Upstream): number[] {
+  if (spec.kind === 'conv2d') {
+    if (upstream.kind !== 'conv2d') throw new InputError(ctx.file, `${field}.input`, `a conv2d cannot take the [M,N] output of gemm ${upstream.field}; name an input`);
+    return [...upstream.shape];
+  }
+  if (upstream.kind === 'conv2d') return [upstream.shape.reduce((a, b) => a * b, 1), 1];
+  return [...upstream.shape];
+}
+
+async function resolveLayer(ctx: Context, spec: LayerSpec, index: number, upstream: Upstream | undefined): Promise<ResolvedLayer> {
+  const field = `layers[${index}]`;
+  const inLevels = inheritedInLevels(ctx, spec, field, upstream);
+  const isConv = spec.kind === 'conv2d';
+  const inputRole = isConv ? 'uint8 levels [C,H,W]' : 'uint8 levels [K,N]';
+  const input = spec.input === undefined ? undefined : await levelsSource(ctx, spec.input, isConv ? 3 : 2, inLevels, `${field}.input`, inputRole);
+  const inputShape = input?.shape ?? chainedInputShape(ctx, spec, field, upstream as Upstream);
+  const weights = await weightsSource(ctx, spec.weights, isConv ? 4 : 2, `${field}.weights`, isConv ? 'int8 weights [M,C,kh,kw]' : 'int8 weights [M,K]');
+  const shapes = isConv ? convShapes(ctx, spec, field, inputShape, weights.shape) : gemmShapes(ctx, field, inputShape, weights.shape);
+  const M = shapes.gemm.M;
+  const bias = await channelVector(ctx, spec.bias, M, `${field}.bias`, 'int32 bias [M]');
+  const theta = await channelVector(ctx, spec.theta, M, `${field}.theta`, 'int32 θ [M]');
+  checkThetaRange(ctx, theta, spec, field);
+  return { index, field, spec, inLevels, inputShape, ...shapes, input: input?.load, weights: weights.load, bias, theta };
+}
+
+interface LayerShapes {
+  readonly gemm: GemmShape;
+  readonly outputShape: readonly number[];
+  readonly passedOnShape: readonly number[];
+}
+
+function convShapes(ctx: Context, spec: LayerSpec, field: string, inputShape: readonly number[], weightShape: readonly number[]): LayerShapes {
+  const [C = 0, H = 0, W = 0] = inputShape;
+  const [M = 0, Cw = 0, kh = 0, kw = 0] = weightShape;
+  if (Cw !== C) throw new InputError(ctx.file, `${field}.weights`, `weights ${shapeText(weightShape)} have ${Cw} input channels, the input ${shapeText(inputShape)} has ${C}`);
+  const stride = spec.kind === 'conv2d' ? spec.stride : 1;
+  const padding = spec.kind === 'conv2d' ? spec.padding : 0;
+  const geometry = { C, H, W, M, kh, kw, stride, padding };
+  const outputShape = convOutputShape(geometry);
+  if (outputShape[1] < 1 || outputShape[2] < 1) {
+    throw new InputError(ctx.file, `${field}.weights`, `kernel ${kh}x${kw} does not fit the input ${shapeText(inputShape)} with padding ${padding}`);
+  }
+  const pool = spec.kind === 'conv2d' ? spec.pool : undefined;
+  const passedOnShape = pool === undefined ? outputShape : poolOutputShape(outputShape, pool.size, pool.stride ?? pool.size);
+  if ((passedOnShape[1] ?? 0) < 1 || (passedOnShape[2] ?? 0) < 1) {
+    throw new InputError(ctx.file, `${field}.pool.size`, `window ${pool?.size ?? 0} does not fit the output ${shapeText(outputShape)}`);
+  }
+  return { gemm: convGemmShape(geometry), outputShape, passedOnShape };
+}
+
+function gemmShapes(ctx: Context, field: string, inputShape: readonly number[], weightShape: readonly number[]): LayerShapes {
+  const [K = 0, N = 0] = inputShape;
+  const [M = 0, Kw = 0] = weightShape;
+  if (Kw !== K) throw new InputError(ctx.file, `${field}.weights`, `weights ${shapeText(weightShape)} need K = ${Kw} input rows, the input ${shapeText(inputShape)} has ${K}`);
+  return { gemm: { M, K, N }, outputShape: [M, N], passedOnShape: [M, N] };
+}
+
+function checkUniqueNames(ctx: Context, layers: readonly LayerSpec[]): void {
+  const seen = new Map<string, number>();
+  layers.forEach((layer, index) => {
+    const first = seen.get(layer.name);
+    if (first !== undefined) throw new InputError(ctx.file, `layers[${index}].name`, `"${layer.name}" is already the name of layers[${first}]`);
+    seen.set(layer.name, index);
+  });
+}
+
+export async function resolveWorkload(loaded: LoadedManifest): Promise<ResolvedWorkload> {
+  const ctx: Context = { file: loaded.file, baseDir: loaded.baseDir };
+  checkUniqueNames(ctx, loaded.manifest.layers);
+  const layers: ResolvedLayer[] = [];
+  let upstream: Upstream | undefined;
+  for (const [index, spec] of loaded.manifest.layers.entries()) {
+    const layer = await resolveLayer(ctx, spec, index, upstream);
+    layers.push(layer);
+    upstream = { T: spec.T, kind: spec.kind, shape: layer.passedOnShape, field: layer.field };
+  }
+  return { name: loaded.manifest.name, file: loaded.file, layers };
+}
