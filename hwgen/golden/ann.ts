@@ -1,14 +1,26 @@
 /**
  * The ANN path: dense multiply-accumulate, then the QCFS output stage.
- * Accumulators are float64, exact for every |acc| < 2^53 (the contract needs at most K·128·255).
+ * Accumulation is exact integer arithmetic, as the contract demands: no wrap-around.
  */
 import { type GemmLayer, columnOf } from '../workload/gemm-layer.ts';
 import { qcfsLevel } from './qcfs.ts';
 
-/** `acc = W·X` for the whole layer, `M×N` row-major. */
-export function annAccumulate(layer: GemmLayer): Float64Array {
+/** Few columns (FC layers, N = 1): one dot product per output, walking a weight row. */
+function accumulateByDot(layer: GemmLayer, acc: Float64Array): void {
   const { M, K, N, weights, input } = layer;
-  const acc = new Float64Array(M * N);
+  for (let n = 0; n < N; n++) {
+    for (let m = 0; m < M; m++) {
+      let sum = 0;
+      const row = m * K;
+      for (let k = 0; k < K; k++) sum += (weights[row + k] ?? 0) * (input[k * N + n] ?? 0);
+      acc[m * N + n] = sum;
+    }
+  }
+}
+
+/** Many columns: broadcast each weight over a contiguous row of X. */
+function accumulateByRow(layer: GemmLayer, acc: Float64Array): void {
+  const { M, K, N, weights, input } = layer;
   for (let m = 0; m < M; m++) {
     const rowOffset = m * N;
     for (let k = 0; k < K; k++) {
@@ -18,6 +30,14 @@ export function annAccumulate(layer: GemmLayer): Float64Array {
       for (let n = 0; n < N; n++) acc[rowOffset + n] = (acc[rowOffset + n] ?? 0) + w * (input[inputOffset + n] ?? 0);
     }
   }
+}
+
+/** `acc = W·X` for the whole layer, `M×N` row-major. */
+export function annAccumulate(layer: GemmLayer): Float64Array {
+  // float64 holds every |acc| ≤ K·128·255 exactly (below 2^53), with no wrap-around.
+  const acc = new Float64Array(layer.M * layer.N);
+  if (layer.N < 8) accumulateByDot(layer, acc);
+  else accumulateByRow(layer, acc);
   return acc;
 }
 

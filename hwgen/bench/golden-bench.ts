@@ -1,0 +1,63 @@
+/**
+ * Golden-model throughput: ANN path MACs per second and SNN path events per second on zoo layers,
+ * plus the .npy codec and the synthetic generators. Run with `make bench`.
+ */
+import { annLayer } from '../golden/ann.ts';
+import { snnColumn } from '../golden/snn.ts';
+import { decodeNpy, encodeNpy } from '../tensor/npy.ts';
+import { parseOrThrow } from '../util/zod-issues.ts';
+import { lowerToGemm } from '../workload/lower.ts';
+import { manifestSchema } from '../workload/manifest-schema.ts';
+import { resolveWorkload } from '../workload/resolve.ts';
+import { syntheticLevels } from '../workload/synthetic.ts';
+import { findZooEntry } from '../zoo/index.ts';
+import type { GemmLayer } from '../workload/gemm-layer.ts';
+import { formatRate, markdownTable, perSecond, timeBest } from './measure.ts';
+
+async function zooLayer(network: string, layerName: string): Promise<GemmLayer> {
+  const entry = findZooEntry(network);
+  if (entry === undefined) throw new Error(`no zoo network ${network}`);
+  const built = entry.build();
+  const manifest = parseOrThrow(manifestSchema, { ...built, layers: built.layers.filter((l) => l.name === layerName) }, `zoo:${network}`);
+  const [layer] = (await resolveWorkload({ manifest, file: `zoo:${network}`, baseDir: '.' })).layers;
+  if (layer === undefined) throw new Error(`no layer ${layerName} in ${network}`);
+  return lowerToGemm(layer, layer.input?.().data ?? new Uint8Array());
+}
+
+const LAYERS: readonly [string, string][] = [
+  ['vgg16', 'conv3_2'],
+  ['resnet34', 'layer3.0.conv1'],
+  ['bert-base', 'enc0.ffn1'],
+  ['vgg16', 'fc7'],
+];
+
+export async function goldenBench(): Promise<string> {
+  const rows: string[][] = [];
+  for (const [network, name] of LAYERS) {
+    const layer = await zooLayer(network, name);
+    const ann = timeBest(3, () => annLayer(layer));
+    const columns = Math.min(layer.N, 16);
+    let events = 0;
+    const snn = timeBest(1, () => {
+      for (let n = 0; n < columns; n++) events += snnColumn(layer, n).additions;
+    });
+    rows.push([`${network} ${name}`, `${layer.M}×${layer.K}×${layer.N}`, formatRate(perSecond(layer.M * layer.K * layer.N, ann), 'MAC'), formatRate(perSecond(events, snn), 'add')]);
+  }
+  const levels = syntheticLevels({ shape: [64, 224, 224], density: 0.56, pattern: 'clustered', values: 'skewed', seed: 1 }, 15);
+  const bytes = levels.data.length;
+  const generate = timeBest(3, () => syntheticLevels({ shape: [64, 224, 224], density: 0.56, pattern: 'clustered', values: 'skewed', seed: 1 }, 15));
+  const encoded = encodeNpy(levels);
+  const encode = timeBest(5, () => encodeNpy(levels));
+  const decode = timeBest(5, () => decodeNpy(encoded, 'bench.npy'));
+  const support = [
+    ['synthetic clustered levels [64,224,224]', formatRate(perSecond(bytes, generate), 'B')],
+    ['.npy encode (3.2 MB)', formatRate(perSecond(bytes, encode), 'B')],
+    ['.npy decode (3.2 MB)', formatRate(perSecond(bytes, decode), 'B')],
+  ];
+  return [
+    '### Golden model',
+    markdownTable(['layer', 'M×K×N', 'ANN path', 'SNN path (event by event, 16 columns)'], rows),
+    '',
+    markdownTable(['data plumbing', 'throughput'], support),
+  ].join('\n');
+}

@@ -1,0 +1,7 @@
+/** `make bench`: every benchmark, printed as the Markdown tables the README quotes. */
+import { availableParallelism, cpus } from 'node:os';
+import { goldenBench } from './golden-bench.ts';
+
+const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, Node ${process.version}`;
+process.stdout.write(`hwgen benchmarks on ${machine}\n\n`);
+process.stdout.write(`${await goldenBench()}\n`);
