@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, exitCodeOf } from '../errors.ts';
 import { HWGEN_VERSION } from '../version.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerGenerate } from './commands/generate.ts';
 import { registerGolden } from './commands/golden.ts';
 import { registerSchema } from './commands/schema.ts';
 import { registerZoo } from './commands/zoo.ts';
@@ -22,6 +23,7 @@ function buildProgram(): Command {
     });
   registerDemo(program);
   registerGolden(program);
+  registerGenerate(program);
   registerZoo(program);
   registerSchema(program);
   for (const command of program.commands) command.exitOverride();
