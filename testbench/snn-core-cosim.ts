@@ -1,0 +1,234 @@
+/**
+ * Co-simulation of hwgen_snn_core: writes a layer's memories and event stream as $readmemh files
+ * (hwgen/generate/snn-core/layout.ts), runs the generated RTL under testbench/snn_core_tb.v.hbs on
+ * Verilator or Icarus, and reads back the output levels, the cycle count and the event counters.
+ * Memory contents and cfg_* values travel as files and plusargs, so one build serves every layer
+ * that fits it: only a new configuration (or testbench capacity) rebuilds.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Accelerator } from '../hwgen/config/load-config.ts';
+import type { EventCounts } from '../hwgen/cost/events.ts';
+import { CheckError } from '../hwgen/errors.ts';
+import { SNN_CORE_MODULE, generateSnnCoreFromParams, snnCoreWidths } from '../hwgen/generate/snn-core/generator.ts';
+import {
+  type SnnCoreGeometry,
+  type SnnCoreParams,
+  BIAS_BITS,
+  THETA_BITS,
+  beatBits,
+  biasThetaWords,
+  packBeat,
+  snnColumnEvents,
+  snnCoreGeometry,
+  snnCoreParams,
+  weightWords,
+} from '../hwgen/generate/snn-core/layout.ts';
+import { type ModuleDescription, allFiles } from '../hwgen/generate/module.ts';
+import { renderVerilog } from '../hwgen/generate/render.ts';
+import { clog2 } from '../hwgen/generate/verilog-math.ts';
+import { Rng } from '../hwgen/util/rng.ts';
+import type { GemmLayer } from '../hwgen/workload/gemm-layer.ts';
+import { runnerFor } from '../sim/runner.ts';
+import type { BuiltSimulation, SimulatorName } from '../sim/types.ts';
+import { hexLines, parseHexLines, parseKeyValues } from './hex.ts';
+
+export const SNN_CORE_TB_MODULE = `${SNN_CORE_MODULE}_tb`;
+/** Input beats one testbench build holds unless a run needs more (then the next power of two). */
+export const DEFAULT_MAX_BEATS = 1 << 16;
+/** Entries of the random output-stall pattern; it repeats, indexed by cycle. */
+export const STALL_DEPTH = 4096;
+/** Highest idle gap before an input beat in +gaps=1 mode. */
+const MAX_INPUT_GAP = 3;
+/** Highest fire time of a group: T ≤ 255 fire cycles plus the check cycle. */
+const MAX_FIRE_CYCLES = 256;
+
+/** The core's sizes, from an accelerator config or given directly. */
+export type SnnCoreTarget = { readonly accelerator: Accelerator } | { readonly params: SnnCoreParams; readonly configHash?: string };
+
+export type SnnCoreCosimOptions = SnnCoreTarget & {
+  readonly layer: GemmLayer;
+  /** Columns n of the layer, streamed in this order (at least one). */
+  readonly columns: readonly number[];
+  readonly simulator: SimulatorName;
+  /** Random input gaps and output stalls from this seed; absent: +gaps=0, the exact-cycle mode. */
+  readonly gaps?: { readonly seed: number };
+  /** Folder for the RTL, the stimulus and the results of this run. */
+  readonly workDir: string;
+  /** Capacity of the testbench's beat memory (a power of two); part of the build. */
+  readonly maxBeats?: number;
+  /** Build cache of the simulator runner (default: the runner's). */
+  readonly cacheDir?: string;
+  readonly timeoutMs?: number;
+};
+
+export type SnnCoreCounters = EventCounts & { readonly busy: number };
+
+export interface SnnCoreCosimResult {
+  /** Output levels as emitted: column columns[i] occupies [i·M, (i+1)·M). */
+  readonly levels: Uint8Array;
+  /** First input beat offered … last output beat accepted (exact in +gaps=0 mode). */
+  readonly cycles: number;
+  /** Events of streaming the columns (the memory loads before cycle 0 are in loadSramBytes). */
+  readonly counters: SnnCoreCounters;
+  /** cnt_sram_byte at cycle 0: the bytes the weight and bias/θ loads wrote. */
+  readonly loadSramBytes: number;
+  readonly simulatorWallMs: number;
+  readonly build: Pick<BuiltSimulation, 'cached' | 'buildMs'>;
+}
+
+export function resolveSnnTarget(target: SnnCoreTarget): { params: SnnCoreParams; configHash: string } {
+  if ('accelerator' in target) return { params: snnCoreParams(target.accelerator), configHash: target.accelerator.hash };
+  return { params: target.params, configHash: target.configHash ?? '0'.repeat(64) };
+}
+
+/** The testbench for a core description: its widths come from the description's parameters. */
+export function renderSnnCoreTestbench(core: ModuleDescription, params: SnnCoreParams, maxBeats: number, configHash: string): string {
+  if (maxBeats < 2 || 2 ** clog2(maxBeats) !== maxBeats) throw new RangeError(`maxBeats must be a power of two ≥ 2, got ${maxBeats}`);
+  const context = {
+    tbModule: SNN_CORE_TB_MODULE,
+    ...params,
+    ...snnCoreWidths(params),
+    thetaBits: THETA_BITS,
+    maxBeats,
+    stallDepth: STALL_DEPTH,
+  };
+  return renderVerilog('../testbench/snn_core_tb.v.hbs', context, {
+    file: `${SNN_CORE_TB_MODULE}.v`,
+    configHash,
+    summary: `testbench of ${core.name}: $readmemh stimulus, exact cycle count, counters`,
+  });
+}
+
+/** Idle cycles before each input beat: none for 60 % of the beats, else 1..MAX_INPUT_GAP. */
+export function inputGaps(seed: number, beats: number): bigint[] {
+  const rng = new Rng(seed);
+  return Array.from({ length: beats }, () => BigInt(rng.nextFloat() < 0.6 ? 0 : rng.nextInt(1, MAX_INPUT_GAP)));
+}
+
+/** Output stalls, one bit per cycle (1: out_ready low), 35 % of the cycles. */
+export function outputStalls(seed: number): bigint[] {
+  const rng = new Rng(seed ^ 0x5a5a5a5a);
+  return Array.from({ length: STALL_DEPTH }, () => (rng.nextFloat() < 0.35 ? 1n : 0n));
+}
+
+/** A generous cycle limit for the watchdog, independent of the cost model under test. */
+function watchdogCycles(layer: GemmLayer, columns: readonly number[], params: SnnCoreParams, geometry: SnnCoreGeometry, beats: number, gaps: boolean): number {
+  let cycles = 100 + geometry.groups * layer.K + geometry.groups + beats * (MAX_INPUT_GAP + 1);
+  for (const n of columns) {
+    let spikes = 1;
+    for (let k = 0; k < layer.K; k++) spikes += layer.input[k * layer.N + n] ?? 0;
+    cycles += geometry.groups * (spikes + MAX_FIRE_CYCLES + 2 * params.lanes + 8) * (gaps ? 3 : 1);
+  }
+  return cycles;
+}
+
+function beatCapacity(requested: number | undefined, beats: number): number {
+  if (requested !== undefined) {
+    if (beats > requested) throw new RangeError(`${beats} input beats exceed the testbench's ${requested} (maxBeats)`);
+    return requested;
+  }
+  return Math.max(DEFAULT_MAX_BEATS, 2 ** clog2(beats));
+}
+
+async function writeStimulus(options: SnnCoreCosimOptions, params: SnnCoreParams, geometry: SnnCoreGeometry, beats: readonly bigint[]): Promise<Record<string, string | number>> {
+  const { layer, columns, workDir } = options;
+  const weights = weightWords(layer, params, geometry);
+  const biasTheta = biasThetaWords(layer, params, geometry);
+  await writeFile(join(workDir, 'weights.hex'), hexLines(weights, params.lanes * 8));
+  await writeFile(join(workDir, 'bias.hex'), hexLines(biasTheta.map((word) => word.bias), params.lanes * BIAS_BITS));
+  await writeFile(join(workDir, 'theta.hex'), hexLines(biasTheta.map((word) => word.theta), params.lanes * THETA_BITS));
+  await writeFile(join(workDir, 'beats.hex'), hexLines(beats, beatBits(params)));
+  const plusargs: Record<string, string | number> = {
+    w: 'weights.hex',
+    bias: 'bias.hex',
+    theta: 'theta.hex',
+    beats: 'beats.hex',
+    out: 'out.hex',
+    result: 'result.txt',
+    n_w: weights.length,
+    n_bt: biasTheta.length,
+    n_beats: beats.length,
+    n_out: columns.length * layer.M,
+    m: layer.M,
+    groups: geometry.groups,
+    last_lanes: geometry.lastLanes,
+    k: geometry.k,
+    t: layer.T,
+    gaps: options.gaps === undefined ? 0 : 1,
+    max_cycles: watchdogCycles(layer, columns, params, geometry, beats.length, options.gaps !== undefined),
+  };
+  if (options.gaps !== undefined) {
+    await writeFile(join(workDir, 'gaps.hex'), hexLines(inputGaps(options.gaps.seed, beats.length), 8));
+    await writeFile(join(workDir, 'stalls.hex'), hexLines(outputStalls(options.gaps.seed), 1));
+    plusargs.gapfile = 'gaps.hex';
+    plusargs.stallfile = 'stalls.hex';
+  }
+  return plusargs;
+}
+
+/** Writes the core, its fire stage and the testbench; returns their absolute paths. */
+async function writeDesign(core: ModuleDescription, testbench: string, dir: string): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const files = [...allFiles(core), { name: `${SNN_CORE_TB_MODULE}.v`, text: testbench }];
+  await Promise.all(files.map((file) => writeFile(join(dir, file.name), file.text)));
+  return files.map((file) => join(dir, file.name));
+}
+
+function readCount(values: Record<string, bigint>, name: string, file: string): number {
+  const value = values[name];
+  if (value === undefined) throw new CheckError(`${file}: no "${name}" line`);
+  return Number(value);
+}
+
+function checkRun(values: Record<string, bigint>, file: string, expectedOutputs: number, levels: number): void {
+  const lastErrors = readCount(values, 'last_errors', file);
+  const protocolErrors = readCount(values, 'protocol_errors', file);
+  const beatsLeft = readCount(values, 'input_beats_left', file);
+  if (lastErrors !== 0) throw new CheckError(`${file}: out_last was wrong on ${lastErrors} output beats`);
+  if (protocolErrors !== 0) throw new CheckError(`${file}: a stalled output beat changed or vanished ${protocolErrors} times`);
+  if (beatsLeft !== 0) throw new CheckError(`${file}: all outputs came out with ${beatsLeft} input beats still unsent`);
+  if (levels !== expectedOutputs) throw new CheckError(`${file}: ${levels} output levels, expected ${expectedOutputs}`);
+}
+
+/** Every beat of the run, column after column, packed as the testbench reads them. */
+export function streamBeats(layer: GemmLayer, columns: readonly number[], params: SnnCoreParams): bigint[] {
+  return columns.flatMap((n) => snnColumnEvents(layer, n).map((beat) => packBeat(beat, params)));
+}
+
+export async function runSnnCoreCosim(options: SnnCoreCosimOptions): Promise<SnnCoreCosimResult> {
+  const { params, configHash } = resolveSnnTarget(options);
+  const { layer, columns, workDir } = options;
+  if (columns.length === 0) throw new RangeError('runSnnCoreCosim needs at least one column');
+  const geometry = snnCoreGeometry(layer, params);
+  const beats = streamBeats(layer, columns, params);
+  const maxBeats = beatCapacity(options.maxBeats, beats.length);
+  const core = generateSnnCoreFromParams(params, { configHash });
+  await mkdir(workDir, { recursive: true });
+  const sources = await writeDesign(core, renderSnnCoreTestbench(core, params, maxBeats, configHash), join(workDir, 'rtl'));
+  const plusargs = await writeStimulus(options, params, geometry, beats);
+  const runner = runnerFor(options.simulator, options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir });
+  const built = await runner.build({ top: SNN_CORE_TB_MODULE, sources });
+  const run = await runner.run(built, { plusargs, cwd: workDir, timeoutMs: options.timeoutMs ?? 600_000 });
+  const resultFile = join(workDir, 'result.txt');
+  const outFile = join(workDir, 'out.hex');
+  const values = parseKeyValues(await readFile(resultFile, 'utf8'), resultFile);
+  const levels = Uint8Array.from(parseHexLines(await readFile(outFile, 'utf8'), outFile), Number);
+  checkRun(values, resultFile, columns.length * layer.M, levels.length);
+  const loadSramBytes = readCount(values, 'load_sram_byte', resultFile);
+  return {
+    levels,
+    cycles: readCount(values, 'cycles', resultFile),
+    counters: {
+      ann_mac: 0,
+      snn_add: readCount(values, 'cnt_snn_add', resultFile),
+      spike: readCount(values, 'cnt_spike', resultFile),
+      fire: readCount(values, 'cnt_fire', resultFile),
+      sram_byte: readCount(values, 'cnt_sram_byte', resultFile) - loadSramBytes,
+      busy: readCount(values, 'cnt_busy', resultFile),
+    },
+    loadSramBytes,
+    simulatorWallMs: run.wallMs,
+    build: { cached: built.cached, buildMs: built.buildMs },
+  };
+}
