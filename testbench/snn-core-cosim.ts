@@ -93,7 +93,7 @@ export function renderSnnCoreTestbench(core: ModuleDescription, params: SnnCoreP
     maxBeats,
     stallDepth: STALL_DEPTH,
   };
-  return renderVerilog('../testbench/snn_core_tb.v.hbs', context, {
+  return renderVerilog('testbench/snn_core_tb.v.hbs', context, {
     file: `${SNN_CORE_TB_MODULE}.v`,
     configHash,
     summary: `testbench of ${core.name}: $readmemh stimulus, exact cycle count, counters`,

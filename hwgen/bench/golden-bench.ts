@@ -5,24 +5,9 @@
 import { annLayer } from '../golden/ann.ts';
 import { snnColumn } from '../golden/snn.ts';
 import { decodeNpy, encodeNpy } from '../tensor/npy.ts';
-import { parseOrThrow } from '../util/zod-issues.ts';
-import { lowerToGemm } from '../workload/lower.ts';
-import { manifestSchema } from '../workload/manifest-schema.ts';
-import { resolveWorkload } from '../workload/resolve.ts';
 import { syntheticLevels } from '../workload/synthetic.ts';
-import { findZooEntry } from '../zoo/index.ts';
-import type { GemmLayer } from '../workload/gemm-layer.ts';
 import { formatRate, markdownTable, perSecond, timeBest } from './measure.ts';
-
-async function zooLayer(network: string, layerName: string): Promise<GemmLayer> {
-  const entry = findZooEntry(network);
-  if (entry === undefined) throw new Error(`no zoo network ${network}`);
-  const built = entry.build();
-  const manifest = parseOrThrow(manifestSchema, { ...built, layers: built.layers.filter((l) => l.name === layerName) }, `zoo:${network}`);
-  const [layer] = (await resolveWorkload({ manifest, file: `zoo:${network}`, baseDir: '.' })).layers;
-  if (layer === undefined) throw new Error(`no layer ${layerName} in ${network}`);
-  return lowerToGemm(layer, layer.input?.().data ?? new Uint8Array());
-}
+import { zooLayer } from './zoo-layer.ts';
 
 const LAYERS: readonly [string, string][] = [
   ['vgg16', 'conv3_2'],

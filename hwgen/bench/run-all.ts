@@ -1,7 +1,9 @@
 /** `make bench`: every benchmark, printed as the Markdown tables the README quotes. */
 import { availableParallelism, cpus } from 'node:os';
+import { coresBench } from './cores-bench.ts';
 import { goldenBench } from './golden-bench.ts';
 
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, Node ${process.version}`;
 process.stdout.write(`hwgen benchmarks on ${machine}\n\n`);
 process.stdout.write(`${await goldenBench()}\n`);
+process.stdout.write(`\n${await coresBench()}\n`);

@@ -1,10 +1,12 @@
 /**
  * A whole design from one accelerator config: the modules `hwgen generate` writes.
- * Until the dispatcher and accelerator top exist, the design is its cores.
+ * Until the dispatcher and accelerator top exist, the design is its cores, which share one
+ * QCFS fire-stage file.
  */
 import type { Accelerator } from '../config/load-config.ts';
+import { generateAnnCore } from './ann-core/generator.ts';
 import type { ModuleDescription } from './module.ts';
-import { generateFire } from './fire/generator.ts';
+import { generateSnnCore } from './snn-core/generator.ts';
 
 export interface Design {
   readonly accelerator: Accelerator;
@@ -14,8 +16,8 @@ export interface Design {
 
 export function generateDesign(accelerator: Accelerator): Design {
   const { ann, snn } = accelerator.config;
-  const configHash = accelerator.hash;
-  const accW = accelerator.accumulatorBits;
-  const modules = [generateFire({ lanes: Math.max(ann.rows, snn.lanes), accW, configHash })];
+  const modules: ModuleDescription[] = [];
+  if (ann.arrays > 0) modules.push(generateAnnCore(accelerator));
+  if (snn.cores > 0) modules.push(generateSnnCore(accelerator));
   return { accelerator, modules };
 }

@@ -20,7 +20,7 @@ export function generateFire(params: FireParams): ModuleDescription {
   const laneW = bitsFor(lanes);
   // The text does not depend on lanes or width (instances set both parameters), so the ANN array
   // and the SNN core of one design share one file.
-  const text = renderVerilog('qcfs_fire.v.hbs', {}, {
+  const text = renderVerilog('templates/qcfs_fire.v.hbs', {}, {
     file: 'hwgen_qcfs_fire.v',
     configHash: params.configHash,
     summary: 'QCFS fire stage: reset-by-subtraction over a bank of membranes',

@@ -110,7 +110,7 @@ export interface SnnCoreOptions {
 export function generateSnnCoreFromParams(params: SnnCoreParams, options: SnnCoreOptions): ModuleDescription {
   checkParams(params);
   const widths = snnCoreWidths(params);
-  const text = renderVerilog('snn_core.v.hbs', params, {
+  const text = renderVerilog('templates/snn_core.v.hbs', params, {
     file: SNN_CORE_FILE,
     configHash: options.configHash,
     summary: 'SNN accumulate-and-fire core: bundled address events, one weight fetch per event, additions only',

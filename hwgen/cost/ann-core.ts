@@ -1,0 +1,141 @@
+/**
+ * Exact cost model of hwgen_ann_core (hwgen/generate/ann-core/spec.md, "Cycle formula"): cycles and
+ * events for streaming columns through a freshly reset core whose memories hold the layer, with the
+ * input always valid and the output always ready (the testbench's +gaps=0 mode).
+ *
+ * The pipeline is modelled one row group at a time by recurrences on the cycles where things happen,
+ * never cycle by cycle, so a whole VGG-16 layer (~50k columns) takes milliseconds:
+ *   A  first input beat of a column taken      F = A + J − 1: its last beat
+ *   E  first cycle the issue stage may issue the group's first chunk
+ *   L  cycle its last chunk issues (held while the hold bank is busy)
+ *   P  cycle the fire stage takes the hold bank; its levels leave in P + lv + n + 2 … P + lv + 2n + 1
+ */
+import { annColumn, annLayer } from '../golden/ann.ts';
+import { type AnnCoreParams, BIAS_THETA_BYTES_PER_ROW, annCoreGeometryOf } from '../generate/ann-core/layout.ts';
+import type { GemmLayer } from '../workload/gemm-layer.ts';
+import type { GemmShape } from '../workload/shapes.ts';
+import { type CorePrediction, type EventCounts, zeroEvents } from './events.ts';
+
+export { type AnnCoreParams, annCoreParams } from '../generate/ann-core/layout.ts';
+
+export interface AnnCorePrediction extends CorePrediction {
+  /** Cycles counted by cnt_busy: an issue, an execute, a full hold bank or a busy fire stage. */
+  readonly busy: number;
+}
+
+/** Output levels of the listed columns, `levels[i][m]` for `columns[i]`. */
+function levelsOf(layer: GemmLayer, columns: readonly number[], outputs: Uint8Array | undefined): Uint8Array[] {
+  if (outputs !== undefined) {
+    if (outputs.length !== layer.M * layer.N) throw new RangeError(`outputs has ${outputs.length} levels, the layer has M·N = ${layer.M * layer.N}`);
+    return columns.map((n) => Uint8Array.from({ length: layer.M }, (_, m) => outputs[m * layer.N + n] ?? 0));
+  }
+  // A few columns of a wide layer: per-column dot products beat computing the whole layer.
+  if (columns.length * 4 < layer.N) return columns.map((n) => annColumn(layer, n));
+  return levelsOf(layer, columns, annLayer(layer));
+}
+
+/** Buffer bytes moved per column: J column writes, G·J weight and column reads, G bias/θ reads. */
+export function annCoreBytesPerColumn(shape: Pick<GemmShape, 'M' | 'K'>, params: AnnCoreParams): number {
+  const { groups, chunks } = annCoreGeometryOf(shape, params);
+  const { rows, cols } = params;
+  return chunks * cols + groups * chunks * (rows * cols + cols) + groups * rows * BIAS_THETA_BYTES_PER_ROW;
+}
+
+/** Events of loading a layer's memories (every weight and bias/θ word written once). */
+export function annCoreLoadEvents(shape: Pick<GemmShape, 'M' | 'K'>, params: AnnCoreParams): EventCounts {
+  const { groups, chunks } = annCoreGeometryOf(shape, params);
+  return { ...zeroEvents(), sram_byte: groups * chunks * params.rows * params.cols + groups * params.rows * BIAS_THETA_BYTES_PER_ROW };
+}
+
+/** Running union of busy intervals; intervals arrive in order of their start. */
+class BusyCycles {
+  private total = 0;
+  private start = 0;
+  private end = -1;
+
+  add(from: number, to: number): void {
+    if (from > this.end + 1) {
+      this.total += this.end - this.start + 1;
+      this.start = from;
+    }
+    this.end = Math.max(this.end, to);
+  }
+
+  count(): number {
+    return this.total + this.end - this.start + 1;
+  }
+}
+
+/** The per-group state the recurrences carry from one group to the next. */
+interface PipelineState {
+  /** L of the previous group. */
+  lastIssue: number;
+  /** P of the previous group. */
+  fireTake: number;
+  /** First cycle the fire stage is idle again. */
+  fireIdle: number;
+  /** Cycle the last output beat so far is accepted. */
+  lastBeat: number;
+}
+
+/** Issues, holds and fires the groups of one column whose bank is full from cycle `ready` on. */
+function runColumn(state: PipelineState, ready: number, levels: Uint8Array, params: AnnCoreParams, M: number, J: number, busy: BusyCycles): void {
+  let earliest = Math.max(ready, state.lastIssue + 1);
+  for (let first = 0; first < M; first += params.rows) {
+    const lanes = Math.min(params.rows, M - first);
+    let maxLevel = 0;
+    for (let m = first; m < first + lanes; m++) maxLevel = Math.max(maxLevel, levels[m] ?? 0);
+    // The last chunk waits until the previous group's hold bank has gone to the fire stage.
+    const lastIssue = Math.max(earliest + J - 1, state.fireTake + 1);
+    const fireTake = Math.max(lastIssue + 2, state.fireIdle);
+    state.fireIdle = fireTake + maxLevel + lanes + 2;
+    state.lastBeat = fireTake + maxLevel + lanes + 1;
+    busy.add(earliest, state.lastBeat);
+    state.lastIssue = lastIssue;
+    state.fireTake = fireTake;
+    earliest = lastIssue + 1;
+  }
+}
+
+function streamEvents(layer: GemmLayer, levels: readonly Uint8Array[], params: AnnCoreParams): EventCounts {
+  const events = zeroEvents();
+  const bytes = annCoreBytesPerColumn(layer, params);
+  for (const column of levels) {
+    events.ann_mac += layer.M * layer.K;
+    events.sram_byte += bytes;
+    for (const level of column) events.fire += level;
+  }
+  return events;
+}
+
+/**
+ * Exact cycles (first input beat offered … last output beat accepted, inclusive) and events of
+ * streaming `columns` of `layer`, in that order, through a freshly reset core with its memories
+ * loaded. `outputs` (M×N levels, as annLayer returns) saves recomputing the golden model.
+ * The memories are not checked against the layer: for a layer too big for one core this is the
+ * cost of an ideal core with big enough memories.
+ */
+export function predictAnnCore(layer: GemmLayer, columns: readonly number[], params: AnnCoreParams, outputs?: Uint8Array): AnnCorePrediction {
+  const levels = levelsOf(layer, columns, outputs);
+  const J = annCoreGeometryOf(layer, params).chunks;
+  const state: PipelineState = { lastIssue: Number.NEGATIVE_INFINITY, fireTake: Number.NEGATIVE_INFINITY, fireIdle: 0, lastBeat: -1 };
+  const busy = new BusyCycles();
+  // Release cycle of each bank's previous column (its last issue): the fill side may refill it a cycle later.
+  const bankReleased = [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY];
+  let fillFree = 0;
+  levels.forEach((columnLevels, index) => {
+    const bank = index % 2;
+    const firstBeat = Math.max(fillFree, (bankReleased[bank] ?? 0) + 1);
+    const lastBeat = firstBeat + J - 1;
+    fillFree = lastBeat + 1;
+    runColumn(state, lastBeat + 1, columnLevels, params, layer.M, J, busy);
+    bankReleased[bank] = state.lastIssue;
+  });
+  const cycles = levels.length === 0 ? 0 : state.lastBeat + 1;
+  return { cycles, events: streamEvents(layer, levels, params), busy: levels.length === 0 ? 0 : busy.count() };
+}
+
+/** Useful MACs per cycle over the array's ROWS·COLS multipliers. */
+export function annCoreUtilisation(prediction: CorePrediction, params: AnnCoreParams): number {
+  return prediction.cycles === 0 ? 0 : prediction.events.ann_mac / (prediction.cycles * params.rows * params.cols);
+}
