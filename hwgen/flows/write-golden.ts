@@ -5,6 +5,7 @@ import type { LayerTotals } from '../golden/stats.ts';
 import { encodeNpy } from '../tensor/npy.ts';
 import { writeDirAtomically } from '../util/atomic-dir.ts';
 import { prettyJson } from '../util/json.ts';
+import type { GemmLayer } from '../workload/gemm-layer.ts';
 import type { ResolvedWorkload } from '../workload/resolve.ts';
 import { type GoldenLayerResult, type GoldenPath, runGolden } from './golden.ts';
 import type { Progress } from '../util/progress.ts';
@@ -45,16 +46,24 @@ function sumTotals(layers: readonly { totals: LayerTotals }[]): GoldenStats['tot
   return totals;
 }
 
+export interface GoldenRun {
+  readonly stats: GoldenStats;
+  /** Each layer as the GEMM it was lowered to (inputs chained as the manifest says). */
+  readonly gemms: readonly GemmLayer[];
+}
+
 /** Runs the golden model and writes its outputs into `outDir`, replacing it only when complete. */
-export async function writeGolden(workload: ResolvedWorkload, outDir: string, path: GoldenPath, progress: Progress): Promise<GoldenStats> {
+export async function writeGolden(workload: ResolvedWorkload, outDir: string, path: GoldenPath, progress: Progress): Promise<GoldenRun> {
   return writeDirAtomically(outDir, async (dir) => {
     const layers: ReturnType<typeof layerStats>[] = [];
+    const gemms: GemmLayer[] = [];
     for (const result of runGolden(workload, path, progress)) {
       await writeFile(join(dir, `${result.layer.spec.name}.y.npy`), encodeNpy(result.output));
       layers.push(layerStats(result));
+      gemms.push(result.gemm);
     }
     const stats: GoldenStats = { workload: workload.name, path, layers, totals: sumTotals(layers) };
     await writeFile(join(dir, 'stats.json'), prettyJson(stats));
-    return stats;
+    return { stats, gemms };
   });
 }

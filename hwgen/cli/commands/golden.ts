@@ -25,7 +25,7 @@ export function registerGolden(program: Command): void {
     .action(async (workloadArg: string, options: GoldenOptions) => {
       const workload = await resolveWorkload(await loadWorkloadArg(workloadArg, { layers: options.layers }));
       const progress = options.quiet === true ? silentProgress : stderrProgress('golden');
-      const stats = await writeGolden(workload, options.out, options.path, progress);
+      const { stats } = await writeGolden(workload, options.out, options.path, progress);
       const { macs, spikes, fires } = stats.totals;
       process.stdout.write(`${workload.name}: ${stats.layers.length} layers, ${macs} MACs, ${spikes} input spikes, ${fires} output spikes -> ${options.out}\n`);
     });
