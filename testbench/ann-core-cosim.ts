@@ -5,11 +5,9 @@
  * Memory contents and cfg_* values travel as files and plusargs, so one build serves every layer
  * that fits it: only a new configuration (or testbench capacity) rebuilds.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Accelerator } from '../hwgen/config/load-config.ts';
-import type { EventCounts } from '../hwgen/cost/events.ts';
-import { CheckError } from '../hwgen/errors.ts';
 import { ANN_CORE_MODULE, generateAnnCoreFromParams } from '../hwgen/generate/ann-core/generator.ts';
 import {
   type AnnCoreGeometry,
@@ -22,14 +20,13 @@ import {
   THETA_BITS,
   weightWords,
 } from '../hwgen/generate/ann-core/layout.ts';
-import { type ModuleDescription, allFiles } from '../hwgen/generate/module.ts';
+import type { ModuleDescription } from '../hwgen/generate/module.ts';
 import { renderVerilog } from '../hwgen/generate/render.ts';
 import { clog2 } from '../hwgen/generate/verilog-math.ts';
 import { Rng } from '../hwgen/util/rng.ts';
 import type { GemmLayer } from '../hwgen/workload/gemm-layer.ts';
-import { runnerFor } from '../sim/runner.ts';
-import type { BuiltSimulation, SimulatorName } from '../sim/types.ts';
-import { hexLines, parseHexLines, parseKeyValues } from './hex.ts';
+import { hexLines } from './hex.ts';
+import { type CoreCosimResult, type CoreCounters, type CosimRunOptions, simulateCore } from './core-cosim.ts';
 
 export const ANN_CORE_TB_MODULE = `${ANN_CORE_MODULE}_tb`;
 /** Input beats one testbench build holds by default (columns × J per run). */
@@ -42,36 +39,13 @@ const MAX_INPUT_GAP = 3;
 /** The core's sizes, from an accelerator config or given directly. */
 export type AnnCoreTarget = { readonly accelerator: Accelerator } | { readonly params: AnnCoreParams; readonly configHash?: string };
 
-export type AnnCoreCosimOptions = AnnCoreTarget & {
-  readonly layer: GemmLayer;
-  /** Columns n of the layer, streamed in this order (at least one). */
-  readonly columns: readonly number[];
-  readonly simulator: SimulatorName;
-  /** Random input gaps and output stalls from this seed; absent: +gaps=0, the exact-cycle mode. */
-  readonly gaps?: { readonly seed: number };
-  /** Folder for the RTL, the stimulus and the results of this run. */
-  readonly workDir: string;
+export type AnnCoreCosimOptions = AnnCoreTarget & CosimRunOptions & {
   /** Capacity of the testbench's input memory in beats (a power of two); part of the build. */
   readonly inDepth?: number;
-  /** Build cache of the simulator runner (default: the runner's). */
-  readonly cacheDir?: string;
-  readonly timeoutMs?: number;
 };
 
-export type AnnCoreCounters = EventCounts & { readonly busy: number };
-
-export interface AnnCoreCosimResult {
-  /** Output levels as emitted: column columns[i] occupies [i·M, (i+1)·M). */
-  readonly levels: Uint8Array;
-  /** First input beat offered … last output beat accepted (exact in +gaps=0 mode). */
-  readonly cycles: number;
-  /** Events of streaming the columns (the memory loads before cycle 0 are in loadSramBytes). */
-  readonly counters: AnnCoreCounters;
-  /** cnt_sram_byte at cycle 0: the bytes the weight and bias/θ loads wrote. */
-  readonly loadSramBytes: number;
-  readonly simulatorWallMs: number;
-  readonly build: Pick<BuiltSimulation, 'cached' | 'buildMs'>;
-}
+export type AnnCoreCounters = CoreCounters;
+export type AnnCoreCosimResult = CoreCosimResult;
 
 function resolveTarget(target: AnnCoreTarget): { params: AnnCoreParams; configHash: string } {
   if ('accelerator' in target) return { params: annCoreParams(target.accelerator), configHash: target.accelerator.hash };
@@ -155,28 +129,6 @@ async function writeStimulus(options: AnnCoreCosimOptions, params: AnnCoreParams
   return { plusargs };
 }
 
-/** Writes the core, its fire stage and the testbench; returns their absolute paths. */
-async function writeDesign(core: ModuleDescription, testbench: string, dir: string): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
-  const files = [...allFiles(core), { name: `${ANN_CORE_TB_MODULE}.v`, text: testbench }];
-  await Promise.all(files.map((file) => writeFile(join(dir, file.name), file.text)));
-  return files.map((file) => join(dir, file.name));
-}
-
-function readCount(values: Record<string, bigint>, name: string, file: string): number {
-  const value = values[name];
-  if (value === undefined) throw new CheckError(`${file}: no "${name}" line`);
-  return Number(value);
-}
-
-function checkRun(values: Record<string, bigint>, file: string, expectedOutputs: number, levels: number): void {
-  const lastErrors = readCount(values, 'last_errors', file);
-  const protocolErrors = readCount(values, 'protocol_errors', file);
-  if (lastErrors !== 0) throw new CheckError(`${file}: out_last was wrong on ${lastErrors} output beats`);
-  if (protocolErrors !== 0) throw new CheckError(`${file}: a stalled output beat changed or vanished ${protocolErrors} times`);
-  if (levels !== expectedOutputs) throw new CheckError(`${file}: ${levels} output levels, expected ${expectedOutputs}`);
-}
-
 export async function runAnnCoreCosim(options: AnnCoreCosimOptions): Promise<AnnCoreCosimResult> {
   const { params, configHash } = resolveTarget(options);
   const { layer, columns, workDir } = options;
@@ -187,29 +139,8 @@ export async function runAnnCoreCosim(options: AnnCoreCosimOptions): Promise<Ann
     throw new RangeError(`${columns.length} columns of ${geometry.chunks} beats exceed the testbench's ${inDepth} input beats (inDepth)`);
   }
   const core = generateAnnCoreFromParams(params, configHash);
-  const sources = await writeDesign(core, renderAnnCoreTestbench(core, inDepth, configHash), join(workDir, 'rtl'));
+  await mkdir(workDir, { recursive: true });
+  const testbench = renderAnnCoreTestbench(core, inDepth, configHash);
   const { plusargs } = await writeStimulus(options, params, geometry, workDir);
-  const runner = runnerFor(options.simulator, options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir });
-  const built = await runner.build({ top: ANN_CORE_TB_MODULE, sources });
-  const run = await runner.run(built, { plusargs, cwd: workDir, timeoutMs: options.timeoutMs ?? 600_000 });
-  const resultFile = join(workDir, 'result.txt');
-  const values = parseKeyValues(await readFile(resultFile, 'utf8'), resultFile);
-  const levels = Uint8Array.from(parseHexLines(await readFile(join(workDir, 'out.hex'), 'utf8'), join(workDir, 'out.hex')), Number);
-  checkRun(values, resultFile, columns.length * layer.M, levels.length);
-  const loadSramBytes = readCount(values, 'load_sram_byte', resultFile);
-  return {
-    levels,
-    cycles: readCount(values, 'cycles', resultFile),
-    counters: {
-      ann_mac: readCount(values, 'cnt_ann_mac', resultFile),
-      snn_add: 0,
-      spike: 0,
-      fire: readCount(values, 'cnt_fire', resultFile),
-      sram_byte: readCount(values, 'cnt_sram_byte', resultFile) - loadSramBytes,
-      busy: readCount(values, 'cnt_busy', resultFile),
-    },
-    loadSramBytes,
-    simulatorWallMs: run.wallMs,
-    build: { cached: built.cached, buildMs: built.buildMs },
-  };
+  return simulateCore(options, { core, testbenchModule: ANN_CORE_TB_MODULE, testbench, plusargs });
 }

@@ -5,11 +5,9 @@
  * Memory contents and cfg_* values travel as files and plusargs, so one build serves every layer
  * that fits it: only a new configuration (or testbench capacity) rebuilds.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Accelerator } from '../hwgen/config/load-config.ts';
-import type { EventCounts } from '../hwgen/cost/events.ts';
-import { CheckError } from '../hwgen/errors.ts';
 import { SNN_CORE_MODULE, generateSnnCoreFromParams, snnCoreWidths } from '../hwgen/generate/snn-core/generator.ts';
 import {
   type SnnCoreGeometry,
@@ -24,14 +22,13 @@ import {
   snnCoreParams,
   weightWords,
 } from '../hwgen/generate/snn-core/layout.ts';
-import { type ModuleDescription, allFiles } from '../hwgen/generate/module.ts';
+import type { ModuleDescription } from '../hwgen/generate/module.ts';
 import { renderVerilog } from '../hwgen/generate/render.ts';
 import { clog2 } from '../hwgen/generate/verilog-math.ts';
 import { Rng } from '../hwgen/util/rng.ts';
 import type { GemmLayer } from '../hwgen/workload/gemm-layer.ts';
-import { runnerFor } from '../sim/runner.ts';
-import type { BuiltSimulation, SimulatorName } from '../sim/types.ts';
-import { hexLines, parseHexLines, parseKeyValues } from './hex.ts';
+import { hexLines } from './hex.ts';
+import { type CoreCosimResult, type CoreCounters, type CosimRunOptions, simulateCore } from './core-cosim.ts';
 
 export const SNN_CORE_TB_MODULE = `${SNN_CORE_MODULE}_tb`;
 /** Input beats one testbench build holds unless a run needs more (then the next power of two). */
@@ -46,36 +43,13 @@ const MAX_FIRE_CYCLES = 256;
 /** The core's sizes, from an accelerator config or given directly. */
 export type SnnCoreTarget = { readonly accelerator: Accelerator } | { readonly params: SnnCoreParams; readonly configHash?: string };
 
-export type SnnCoreCosimOptions = SnnCoreTarget & {
-  readonly layer: GemmLayer;
-  /** Columns n of the layer, streamed in this order (at least one). */
-  readonly columns: readonly number[];
-  readonly simulator: SimulatorName;
-  /** Random input gaps and output stalls from this seed; absent: +gaps=0, the exact-cycle mode. */
-  readonly gaps?: { readonly seed: number };
-  /** Folder for the RTL, the stimulus and the results of this run. */
-  readonly workDir: string;
+export type SnnCoreCosimOptions = SnnCoreTarget & CosimRunOptions & {
   /** Capacity of the testbench's beat memory (a power of two); part of the build. */
   readonly maxBeats?: number;
-  /** Build cache of the simulator runner (default: the runner's). */
-  readonly cacheDir?: string;
-  readonly timeoutMs?: number;
 };
 
-export type SnnCoreCounters = EventCounts & { readonly busy: number };
-
-export interface SnnCoreCosimResult {
-  /** Output levels as emitted: column columns[i] occupies [i·M, (i+1)·M). */
-  readonly levels: Uint8Array;
-  /** First input beat offered … last output beat accepted (exact in +gaps=0 mode). */
-  readonly cycles: number;
-  /** Events of streaming the columns (the memory loads before cycle 0 are in loadSramBytes). */
-  readonly counters: SnnCoreCounters;
-  /** cnt_sram_byte at cycle 0: the bytes the weight and bias/θ loads wrote. */
-  readonly loadSramBytes: number;
-  readonly simulatorWallMs: number;
-  readonly build: Pick<BuiltSimulation, 'cached' | 'buildMs'>;
-}
+export type SnnCoreCounters = CoreCounters;
+export type SnnCoreCosimResult = CoreCosimResult;
 
 export function resolveSnnTarget(target: SnnCoreTarget): { params: SnnCoreParams; configHash: string } {
   if ('accelerator' in target) return { params: snnCoreParams(target.accelerator), configHash: target.accelerator.hash };
@@ -167,30 +141,6 @@ async function writeStimulus(options: SnnCoreCosimOptions, params: SnnCoreParams
   return plusargs;
 }
 
-/** Writes the core, its fire stage and the testbench; returns their absolute paths. */
-async function writeDesign(core: ModuleDescription, testbench: string, dir: string): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
-  const files = [...allFiles(core), { name: `${SNN_CORE_TB_MODULE}.v`, text: testbench }];
-  await Promise.all(files.map((file) => writeFile(join(dir, file.name), file.text)));
-  return files.map((file) => join(dir, file.name));
-}
-
-function readCount(values: Record<string, bigint>, name: string, file: string): number {
-  const value = values[name];
-  if (value === undefined) throw new CheckError(`${file}: no "${name}" line`);
-  return Number(value);
-}
-
-function checkRun(values: Record<string, bigint>, file: string, expectedOutputs: number, levels: number): void {
-  const lastErrors = readCount(values, 'last_errors', file);
-  const protocolErrors = readCount(values, 'protocol_errors', file);
-  const beatsLeft = readCount(values, 'input_beats_left', file);
-  if (lastErrors !== 0) throw new CheckError(`${file}: out_last was wrong on ${lastErrors} output beats`);
-  if (protocolErrors !== 0) throw new CheckError(`${file}: a stalled output beat changed or vanished ${protocolErrors} times`);
-  if (beatsLeft !== 0) throw new CheckError(`${file}: all outputs came out with ${beatsLeft} input beats still unsent`);
-  if (levels !== expectedOutputs) throw new CheckError(`${file}: ${levels} output levels, expected ${expectedOutputs}`);
-}
-
 /** Every beat of the run, column after column, packed as the testbench reads them. */
 export function streamBeats(layer: GemmLayer, columns: readonly number[], params: SnnCoreParams): bigint[] {
   return columns.flatMap((n) => snnColumnEvents(layer, n).map((beat) => packBeat(beat, params)));
@@ -205,30 +155,7 @@ export async function runSnnCoreCosim(options: SnnCoreCosimOptions): Promise<Snn
   const maxBeats = beatCapacity(options.maxBeats, beats.length);
   const core = generateSnnCoreFromParams(params, { configHash });
   await mkdir(workDir, { recursive: true });
-  const sources = await writeDesign(core, renderSnnCoreTestbench(core, params, maxBeats, configHash), join(workDir, 'rtl'));
+  const testbench = renderSnnCoreTestbench(core, params, maxBeats, configHash);
   const plusargs = await writeStimulus(options, params, geometry, beats);
-  const runner = runnerFor(options.simulator, options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir });
-  const built = await runner.build({ top: SNN_CORE_TB_MODULE, sources });
-  const run = await runner.run(built, { plusargs, cwd: workDir, timeoutMs: options.timeoutMs ?? 600_000 });
-  const resultFile = join(workDir, 'result.txt');
-  const outFile = join(workDir, 'out.hex');
-  const values = parseKeyValues(await readFile(resultFile, 'utf8'), resultFile);
-  const levels = Uint8Array.from(parseHexLines(await readFile(outFile, 'utf8'), outFile), Number);
-  checkRun(values, resultFile, columns.length * layer.M, levels.length);
-  const loadSramBytes = readCount(values, 'load_sram_byte', resultFile);
-  return {
-    levels,
-    cycles: readCount(values, 'cycles', resultFile),
-    counters: {
-      ann_mac: 0,
-      snn_add: readCount(values, 'cnt_snn_add', resultFile),
-      spike: readCount(values, 'cnt_spike', resultFile),
-      fire: readCount(values, 'cnt_fire', resultFile),
-      sram_byte: readCount(values, 'cnt_sram_byte', resultFile) - loadSramBytes,
-      busy: readCount(values, 'cnt_busy', resultFile),
-    },
-    loadSramBytes,
-    simulatorWallMs: run.wallMs,
-    build: { cached: built.cached, buildMs: built.buildMs },
-  };
+  return simulateCore(options, { core, testbenchModule: SNN_CORE_TB_MODULE, testbench, plusargs });
 }

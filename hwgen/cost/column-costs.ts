@@ -1,0 +1,168 @@
+/**
+ * Per-column costs of one layer on each kind of core: the scheduler's ColumnCosts (hwgen/schedule).
+ *
+ * Cycles are what a column adds to a core that is already streaming (steady state), derived from the
+ * cores' cycle recurrences (generate/ann-core/spec.md and generate/snn-core/spec.md, "Cycle formula").
+ * Both cores are a front stage (ANN: J issue cycles per row group; SNN: σ add cycles per lane group,
+ * σ = S[n], or 1 for a column without spikes) feeding the shared fire stage through one hold bank; the
+ * fire stage needs ℓ + n + 2 cycles per group (ℓ its largest level, n its lanes). One group thus costs
+ *
+ *     ANN:  max(J, ℓ + n + 2)          SNN:  max(σ, ℓ + n + 2)
+ *
+ * which is exact in both closed forms of the specs (compute-bound: J or σ per group; fire-bound: ℓ + n + 2
+ * per group) and close in between, where the one-deep hold bank lets a long group hide part of a short one's
+ * fire time. Summed over a core's columns, plus coreFixedCycles for the first fill and the last drain, they
+ * track predictAnnCore / predictSnnCore (column-costs.test.ts states and checks the bound).
+ *
+ * Energies are exact: the events of a column (MACs or additions and spikes, output spikes, buffer bytes)
+ * are the per-column counts the cost models sum, priced by the energy table. Loads are a per-core cost, not
+ * a per-column one, and are left to predictLayer.
+ *
+ * Everything is one or two row-major passes over X and Y, never a per-column walk down a column of X, so
+ * a 50 176-column layer takes a few tens of milliseconds.
+ */
+import { annLayer } from '../golden/ann.ts';
+import { type AnnCoreParams, annCoreGeometryOf } from '../generate/ann-core/layout.ts';
+import { type SnnCoreParams, snnCoreGeometryOf } from '../generate/snn-core/layout.ts';
+import type { ColumnCosts } from '../schedule/types.ts';
+import type { GemmLayer } from '../workload/gemm-layer.ts';
+import type { GemmShape } from '../workload/shapes.ts';
+import { annCoreBytesPerColumn } from './ann-core.ts';
+import { DEFAULT_ENERGY_PJ, type EventCounts } from './events.ts';
+import { snnCoreBytesOfColumn } from './snn-core.ts';
+
+/** The parameters of both kinds of core of one design. */
+export interface CoreParams {
+  readonly ann: AnnCoreParams;
+  readonly snn: SnnCoreParams;
+}
+
+export interface ColumnCostOptions {
+  /** The layer's output levels Y (M×N row-major, as annLayer returns); computed when absent. */
+  readonly outputs?: Uint8Array | undefined;
+  /** pJ per event; DEFAULT_ENERGY_PJ when absent. */
+  readonly energyTable?: Readonly<EventCounts> | undefined;
+}
+
+/** What each column holds, gathered in row-major passes. */
+export interface ColumnStatistics {
+  /** E[n]: non-zero input levels. */
+  readonly events: Int32Array;
+  /** S[n] = Σ_k x[k, n]: input spikes. */
+  readonly spikes: Float64Array;
+  /** Σ_m y[m, n]: output spikes, counted as `fire` events on either kind of core. */
+  readonly fires: Float64Array;
+}
+
+/** E, S and the output spikes of every column: one pass over X (K×N) and one over Y (M×N). */
+export function columnStatistics(layer: GemmLayer, outputs: Uint8Array): ColumnStatistics {
+  const { K, M, N, input } = layer;
+  const events = new Int32Array(N);
+  const spikes = new Float64Array(N);
+  const fires = new Float64Array(N);
+  for (let k = 0, row = 0; k < K; k++, row += N) {
+    for (let n = 0; n < N; n++) {
+      const level = input[row + n] ?? 0;
+      if (level === 0) continue;
+      events[n] = (events[n] ?? 0) + 1;
+      spikes[n] = (spikes[n] ?? 0) + level;
+    }
+  }
+  for (let m = 0, row = 0; m < M; m++, row += N) {
+    for (let n = 0; n < N; n++) fires[n] = (fires[n] ?? 0) + (outputs[row + n] ?? 0);
+  }
+  return { events, spikes, fires };
+}
+
+/**
+ * The fire stage's time for every (group, column): ℓ + n + 2, with ℓ the largest output level of the
+ * group's `groupSize` outputs (the last group has M − (G−1)·groupSize). Returned group-major, G×N.
+ */
+export function fireCycles(outputs: Uint8Array, shape: Pick<GemmShape, 'M' | 'N'>, groupSize: number): Float64Array {
+  const { M, N } = shape;
+  const groups = Math.ceil(M / groupSize);
+  const largest = new Uint8Array(groups * N);
+  for (let m = 0, row = 0; m < M; m++, row += N) {
+    const base = Math.floor(m / groupSize) * N;
+    for (let n = 0; n < N; n++) {
+      const level = outputs[row + n] ?? 0;
+      if (level > (largest[base + n] ?? 0)) largest[base + n] = level;
+    }
+  }
+  const cycles = new Float64Array(groups * N);
+  for (let g = 0; g < groups; g++) {
+    const lanes = Math.min(groupSize, M - g * groupSize);
+    for (let n = 0; n < N; n++) cycles[g * N + n] = (largest[g * N + n] ?? 0) + lanes + 2;
+  }
+  return cycles;
+}
+
+/** Σ_g max(front[n], fire[g, n]) for every column: front-stage cycles per group against the fire stage's. */
+function groupBoundCycles(front: (n: number) => number, fire: Float64Array, groups: number, N: number): Float64Array {
+  const cycles = new Float64Array(N);
+  for (let g = 0; g < groups; g++) {
+    const base = g * N;
+    for (let n = 0; n < N; n++) cycles[n] = (cycles[n] ?? 0) + Math.max(front(n), fire[base + n] ?? 0);
+  }
+  return cycles;
+}
+
+/** Steady-state cycles of every column on an ANN array: Σ_g max(J, ℓ_g + n_g + 2). */
+export function annColumnCycles(layer: GemmLayer, outputs: Uint8Array, params: AnnCoreParams): Float64Array {
+  const { groups, chunks } = annCoreGeometryOf(layer, params);
+  return groupBoundCycles(() => chunks, fireCycles(outputs, layer, params.rows), groups, layer.N);
+}
+
+/** Steady-state cycles of every column on an SNN core: Σ_g max(σ, ℓ_g + n_g + 2), σ = S or 1 when E = 0. */
+export function snnColumnCycles(layer: GemmLayer, outputs: Uint8Array, params: SnnCoreParams, stats: ColumnStatistics): Float64Array {
+  const { groups } = snnCoreGeometryOf(layer, params);
+  const span = (n: number): number => ((stats.events[n] ?? 0) > 0 ? (stats.spikes[n] ?? 0) : 1);
+  return groupBoundCycles(span, fireCycles(outputs, layer, params.lanes), groups, layer.N);
+}
+
+/** pJ of every column on an ANN array: M·K MACs, its buffer bytes, its output spikes. */
+export function annColumnEnergy(layer: GemmLayer, params: AnnCoreParams, stats: ColumnStatistics, table: Readonly<EventCounts>): Float64Array {
+  const fixed = layer.M * layer.K * table.ann_mac + annCoreBytesPerColumn(layer, params) * table.sram_byte;
+  return stats.fires.map((fires) => fixed + fires * table.fire);
+}
+
+/** pJ of every column on an SNN core: M·S additions, G·S regenerated spikes, E-dependent bytes, output spikes. */
+export function snnColumnEnergy(layer: GemmLayer, params: SnnCoreParams, stats: ColumnStatistics, table: Readonly<EventCounts>): Float64Array {
+  const { groups } = snnCoreGeometryOf(layer, params);
+  const energy = new Float64Array(layer.N);
+  for (let n = 0; n < layer.N; n++) {
+    const spikes = stats.spikes[n] ?? 0;
+    // Only E enters the byte count; the last levels matter for timing, not for bytes.
+    const bytes = snnCoreBytesOfColumn({ events: stats.events[n] ?? 0, spikes, lastLevel: 0, secondLastLevel: 0 }, layer, params);
+    energy[n] = layer.M * spikes * table.snn_add + groups * spikes * table.spike + (stats.fires[n] ?? 0) * table.fire + bytes * table.sram_byte;
+  }
+  return energy;
+}
+
+/** The scheduler's per-column costs of `layer` on an ANN array and on an SNN core of this design. */
+export function columnCosts(layer: GemmLayer, params: CoreParams, options: ColumnCostOptions = {}): ColumnCosts {
+  const outputs = options.outputs ?? annLayer(layer);
+  if (outputs.length !== layer.M * layer.N) throw new RangeError(`outputs has ${outputs.length} levels, layer ${layer.name} has M·N = ${layer.M * layer.N}`);
+  const table = options.energyTable ?? DEFAULT_ENERGY_PJ;
+  const stats = columnStatistics(layer, outputs);
+  return {
+    annCycles: annColumnCycles(layer, outputs, params.ann),
+    snnCycles: snnColumnCycles(layer, outputs, params.snn, stats),
+    annEnergy: annColumnEnergy(layer, params.ann, stats, table),
+    snnEnergy: snnColumnEnergy(layer, params.snn, stats, table),
+  };
+}
+
+/**
+ * Cycles a core spends outside the steady state, whatever its columns: filling the first column before the
+ * first group issues and draining the last group through the fire stage (its ℓ is left out: it is at most T).
+ * ANN (compute-bound closed form): J + n_last + 3. SNN (a single add-bound column): B + n_last + 4, with the
+ * first column's beats B left out as well.
+ */
+export function coreFixedCycles(kind: 'ann' | 'snn', shape: Pick<GemmShape, 'M' | 'K'>, params: CoreParams): number {
+  if (kind === 'ann') {
+    const { chunks, lastRows } = annCoreGeometryOf(shape, params.ann);
+    return chunks + lastRows + 3;
+  }
+  return snnCoreGeometryOf(shape, params.snn).lastLanes + 4;
+}
