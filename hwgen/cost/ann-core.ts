@@ -15,6 +15,7 @@ import { type AnnCoreParams, BIAS_THETA_BYTES_PER_ROW, annCoreGeometryOf } from 
 import type { GemmLayer } from '../workload/gemm-layer.ts';
 import type { GemmShape } from '../workload/shapes.ts';
 import { type CorePrediction, type EventCounts, zeroEvents } from './events.ts';
+import { BusyCycles } from './busy-cycles.ts';
 
 export { type AnnCoreParams, annCoreParams } from '../generate/ann-core/layout.ts';
 
@@ -45,25 +46,6 @@ export function annCoreBytesPerColumn(shape: Pick<GemmShape, 'M' | 'K'>, params:
 export function annCoreLoadEvents(shape: Pick<GemmShape, 'M' | 'K'>, params: AnnCoreParams): EventCounts {
   const { groups, chunks } = annCoreGeometryOf(shape, params);
   return { ...zeroEvents(), sram_byte: groups * chunks * params.rows * params.cols + groups * params.rows * BIAS_THETA_BYTES_PER_ROW };
-}
-
-/** Running union of busy intervals; intervals arrive in order of their start. */
-class BusyCycles {
-  private total = 0;
-  private start = 0;
-  private end = -1;
-
-  add(from: number, to: number): void {
-    if (from > this.end + 1) {
-      this.total += this.end - this.start + 1;
-      this.start = from;
-    }
-    this.end = Math.max(this.end, to);
-  }
-
-  count(): number {
-    return this.total + this.end - this.start + 1;
-  }
 }
 
 /** The per-group state the recurrences carry from one group to the next. */

@@ -21,6 +21,7 @@ import {
 import type { GemmLayer } from '../workload/gemm-layer.ts';
 import type { GemmShape } from '../workload/shapes.ts';
 import { type CorePrediction, type EventCounts, zeroEvents } from './events.ts';
+import { BusyCycles } from './busy-cycles.ts';
 
 export { type SnnBeat, type SnnCoreParams, snnColumnEvents, snnCoreParams } from '../generate/snn-core/layout.ts';
 
@@ -79,25 +80,6 @@ export function snnCoreBytesOfColumn(column: ColumnEvents, shape: Pick<GemmShape
 export function snnCoreLoadEvents(shape: Pick<GemmShape, 'M' | 'K'>, params: SnnCoreParams): EventCounts {
   const { groups } = snnCoreGeometryOf(shape, params);
   return { ...zeroEvents(), sram_byte: groups * shape.K * params.lanes + groups * params.lanes * BIAS_THETA_BYTES_PER_LANE };
-}
-
-/** Running union of busy intervals; intervals arrive in order of their start. */
-class BusyCycles {
-  private total = 0;
-  private start = 0;
-  private end = -1;
-
-  add(from: number, to: number): void {
-    if (from > this.end + 1) {
-      this.total += this.end - this.start + 1;
-      this.start = from;
-    }
-    this.end = Math.max(this.end, to);
-  }
-
-  count(): number {
-    return this.total + this.end - this.start + 1;
-  }
 }
 
 const NEVER = Number.NEGATIVE_INFINITY;
