@@ -7,3 +7,4 @@ const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()}
 process.stdout.write(`hwgen benchmarks on ${machine}\n\n`);
 process.stdout.write(`${await goldenBench()}\n`);
 process.stdout.write(`\n${await coresBench()}\n`);
+process.stdout.write(`\n${await (await import('./neuroflex.ts')).neuroflexBench()}\n`);

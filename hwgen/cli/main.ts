@@ -5,9 +5,11 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, exitCodeOf } from '../errors.ts';
 import { HWGEN_VERSION } from '../version.ts';
+import { registerBench } from './commands/bench.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerGolden } from './commands/golden.ts';
+import { registerSchedule } from './commands/schedule.ts';
 import { registerSchema } from './commands/schema.ts';
 import { registerZoo } from './commands/zoo.ts';
 
@@ -26,6 +28,8 @@ function buildProgram(): Command {
   registerGenerate(program);
   registerZoo(program);
   registerSchema(program);
+  registerSchedule(program);
+  registerBench(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

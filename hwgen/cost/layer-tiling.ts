@@ -27,13 +27,13 @@ export interface LayerTile {
 /** Why one core of a kind cannot hold a row group of a layer with this K, or undefined when it can. */
 function annRefusal(K: number, params: CoreParams): string | undefined {
   const { chunks } = annCoreGeometryOf({ M: 1, K }, params.ann);
-  if (chunks > params.ann.maxChunks) return `an ANN array holds ${params.ann.maxChunks} column words (limits.maxK), K needs ${chunks}`;
+  if (chunks > params.ann.maxChunks) return `an ANN array's column buffer holds ${params.ann.maxChunks * params.ann.cols} levels (limits.maxK)`;
   if (chunks > params.ann.weightDepth) return `an ANN array holds ${params.ann.weightDepth} weight words, one row group needs J = ${chunks}`;
   return undefined;
 }
 
 function snnRefusal(K: number, params: CoreParams): string | undefined {
-  if (K > params.snn.maxEvents) return `an SNN core holds ${params.snn.maxEvents} events per column (limits.maxK)`;
+  if (K > params.snn.maxEvents) return `an SNN core's event buffer holds ${params.snn.maxEvents} events (limits.maxK)`;
   if (K > params.snn.weightDepth) return `an SNN core holds ${params.snn.weightDepth} weight words, one lane group needs K = ${K}`;
   return undefined;
 }

@@ -22,7 +22,7 @@ import type { GemmShape } from '../workload/shapes.ts';
 import { annCoreLoadEvents, annCoreParams, predictAnnCore } from './ann-core.ts';
 import { type CoreParams, columnCosts } from './column-costs.ts';
 import { DEFAULT_ENERGY_PJ, type EventCounts, addEvents, energyPicojoules, zeroEvents } from './events.ts';
-import { type LayerTile, tileLayer, tileOutputs, tileSubLayer } from './layer-tiling.ts';
+import { type LayerTile, maxTileRows, tileLayer, tileOutputs, tileSubLayer } from './layer-tiling.ts';
 import { predictSnnCore, snnCoreLoadEvents, snnCoreParams } from './snn-core.ts';
 
 export { type LayerTile, maxTileRows, tileLayer, tileOutputs, tileSubLayer } from './layer-tiling.ts';
@@ -74,6 +74,7 @@ export interface TilePlan {
 
 export interface LayerPlan {
   readonly policy: PolicyName;
+  readonly shape: Pick<GemmShape, 'M' | 'K' | 'N'>;
   readonly tiles: readonly TilePlan[];
 }
 
@@ -93,23 +94,36 @@ function widenSchedule(narrow: Schedule, usable: Machines, machines: Machines): 
   return { policy: narrow.policy, cores: [...ann, ...snn] };
 }
 
+/**
+ * The cores a policy tiles for. `ann` and `snn` use one kind, so they tile for that kind alone (a strong
+ * single-kind baseline is not held back by the other kind's smaller memories); when that kind cannot hold
+ * the layer they fall back to the other kind. `cost` and `random` tile so that every tile fits both kinds.
+ */
+function machinesForPolicy(policy: PolicyName, shape: Pick<GemmLayer, 'K'>, design: Design): Machines {
+  const capacity = maxTileRows(shape.K, design.params);
+  const { annArrays, snnCores } = design.machines;
+  if (policy === 'ann' && annArrays > 0 && capacity.ann > 0) return { annArrays, snnCores: 0 };
+  if (policy === 'snn' && snnCores > 0 && capacity.snn > 0) return { annArrays: 0, snnCores };
+  return design.machines;
+}
+
 function effectivePolicy(policy: PolicyName, usable: Machines): PolicyName {
   if (policy === 'ann' && usable.annArrays === 0) return 'snn';
   if (policy === 'snn' && usable.snnCores === 0) return 'ann';
   return policy;
 }
 
-/** Tiles the layer and schedules every tile's columns with `policy`. */
+/** Tiles the layer for `policy` and schedules every tile's columns with it. */
 export function planLayer(layer: GemmLayer, design: Design, policy: PolicyName, options: LayerOptions & { readonly seed: number }): LayerPlan {
   const outputs = options.outputs ?? annLayer(layer);
-  const tiles = tileLayer(layer, design.params, design.machines).map((tile): TilePlan => {
+  const tiles = tileLayer(layer, design.params, machinesForPolicy(policy, layer, design)).map((tile): TilePlan => {
     const costs = columnCosts(tileSubLayer(layer, tile), design.params, { outputs: tileOutputs(outputs, tile, layer), energyTable: options.energyTable });
     const usable = tileMachines(tile, design.machines);
     const used = effectivePolicy(policy, usable);
     const narrow = scheduleColumns(costs, usable, used, { seed: options.seed });
     return { tile, costs, schedule: widenSchedule(narrow, usable, design.machines), policy: used, summary: summarize(narrow, costs, usable) };
   });
-  return { policy, tiles };
+  return { policy, shape: { M: layer.M, K: layer.K, N: layer.N }, tiles };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -224,13 +238,27 @@ export function predictTile(layer: GemmLayer, tile: LayerTile, schedule: Schedul
   return { tile, cores, cycles: finish + DISPATCH_OVERHEAD_CYCLES, loadCycles: cores.reduce((sum, core) => sum + core.loadWords, 0), events };
 }
 
-/** One schedule for every tile, or one per tile (as planLayer makes them). */
-export type LayerSchedule = Schedule | readonly Schedule[];
+/** One schedule of the layer's columns for every tile, or a plan (a tiling and a schedule per tile). */
+export type LayerSchedule = Schedule | LayerPlan;
 
-function scheduleOfTile(schedules: LayerSchedule, tile: LayerTile, tileCount: number): Schedule {
-  if (!Array.isArray(schedules)) return schedules as Schedule;
-  if (schedules.length !== tileCount) throw new RangeError(`${schedules.length} schedules for ${tileCount} tiles: give one per tile, or one for all`);
-  return schedules[tile.index] as Schedule;
+/** The kinds a schedule gives columns to (all of the design's when it gives none). */
+function machinesUsedBy(schedule: Schedule, machines: Machines): Machines {
+  const uses = (kind: CoreKind) => schedule.cores.some((core) => core.kind === kind && core.columns.length > 0);
+  if (!uses('ann') && !uses('snn')) return machines;
+  return { annArrays: uses('ann') ? machines.annArrays : 0, snnCores: uses('snn') ? machines.snnCores : 0 };
+}
+
+/** Each tile with its schedule: a plan's own, or the one schedule on a tiling for the kinds it uses. */
+function tilesWithSchedules(layer: GemmLayer, schedule: LayerSchedule, design: Design): { tile: LayerTile; schedule: Schedule }[] {
+  if ('tiles' in schedule) {
+    const last = schedule.tiles.at(-1)?.tile;
+    if (last?.rowEnd !== layer.M) throw new RangeError(`the plan's tiles cover rows 0..${(last?.rowEnd ?? 0) - 1}, layer ${layer.name} has M = ${layer.M}`);
+    return schedule.tiles.map((plan) => ({ tile: plan.tile, schedule: plan.schedule }));
+  }
+  const capacity = maxTileRows(layer.K, design.params);
+  const misplaced = schedule.cores.find((core) => core.columns.length > 0 && capacity[core.kind] === 0);
+  if (misplaced !== undefined) throw new RangeError(`schedule of ${layer.name}: ${misplaced.kind} ${misplaced.index} has columns, but no ${misplaced.kind} core can hold the layer's weights`);
+  return tileLayer(layer, design.params, machinesUsedBy(schedule, design.machines)).map((tile) => ({ tile, schedule }));
 }
 
 /**
@@ -240,8 +268,7 @@ function scheduleOfTile(schedules: LayerSchedule, tile: LayerTile, tileCount: nu
 export function predictLayer(layer: GemmLayer, schedule: LayerSchedule, accelerator: Accelerator | Design, options: LayerOptions = {}): LayerPrediction {
   const design = 'params' in accelerator ? accelerator : designOf(accelerator);
   const outputs = options.outputs ?? annLayer(layer);
-  const tiles = tileLayer(layer, design.params, design.machines);
-  const predictions = tiles.map((tile) => predictTile(layer, tile, scheduleOfTile(schedule, tile, tiles.length), design, outputs));
+  const predictions = tilesWithSchedules(layer, schedule, design).map(({ tile, schedule: tileSchedule }) => predictTile(layer, tile, tileSchedule, design, outputs));
   const events = predictions.reduce((sum, tile) => addEvents(sum, tile.events), zeroEvents());
   const cycles = predictions.reduce((sum, tile) => sum + tile.cycles, 0);
   const energyPj = energyPicojoules(events, options.energyTable ?? DEFAULT_ENERGY_PJ);
@@ -259,14 +286,22 @@ export function predictLayer(layer: GemmLayer, schedule: LayerSchedule, accelera
   };
 }
 
-/** The schedules of a plan, one per tile, for predictLayer. */
-export function schedulesOf(plan: LayerPlan): Schedule[] {
-  return plan.tiles.map((tile) => tile.schedule);
+/** Σ over tiles of the column-cost LP lower bound (schedule/lower-bound.ts): the scheduler's floor. */
+export function planColumnBound(plan: LayerPlan): number {
+  return plan.tiles.reduce((sum, tile) => sum + tile.summary.lowerBound, 0);
 }
 
-/** Σ over tiles of the column-cost lower bound: the scheduler's floor, loads and fill/drain excluded. */
-export function planLowerBound(plan: LayerPlan): number {
-  return plan.tiles.reduce((sum, tile) => sum + tile.summary.lowerBound, 0);
+/**
+ * The layer's floor in the column-cost model: per tile, the LP bound on the columns plus what no schedule
+ * avoids, the load of the cheapest core that may run the tile (some core has to be loaded before any
+ * column runs) and the dispatcher's overhead.
+ */
+export function planLowerBound(plan: LayerPlan, params: CoreParams): number {
+  return plan.tiles.reduce((sum, { tile, summary }) => {
+    const rows = { M: tile.rowEnd - tile.rowStart, K: plan.shape.K };
+    const cheapestLoad = Math.min(...tile.kinds.map((kind) => loadWordsOf(kind, rows, params)));
+    return sum + summary.lowerBound + cheapestLoad + DISPATCH_OVERHEAD_CYCLES;
+  }, 0);
 }
 
 /** Σ over tiles of the column-cost makespan. */
