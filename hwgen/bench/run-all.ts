@@ -2,9 +2,10 @@
 import { availableParallelism, cpus } from 'node:os';
 import { coresBench } from './cores-bench.ts';
 import { goldenBench } from './golden-bench.ts';
+import { neuroflexBench } from './neuroflex.ts';
 
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, Node ${process.version}`;
 process.stdout.write(`hwgen benchmarks on ${machine}\n\n`);
 process.stdout.write(`${await goldenBench()}\n`);
 process.stdout.write(`\n${await coresBench()}\n`);
-process.stdout.write(`\n${await (await import('./neuroflex.ts')).neuroflexBench()}\n`);
+process.stdout.write(`\n${await neuroflexBench()}\n`);
