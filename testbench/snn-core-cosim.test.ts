@@ -5,6 +5,7 @@
  * counters still match. One build per configuration and simulator serves every random layer.
  * HWGEN_SWEEP=1 runs a much longer sweep (for `make bench`, not CI).
  */
+import { zooGemmLayer } from '../hwgen/zoo/zoo-gemm.ts';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,12 +17,7 @@ import { generateSnnCore } from '../hwgen/generate/snn-core/generator.ts';
 import { type SnnCoreParams, snnCoreParams } from '../hwgen/generate/snn-core/layout.ts';
 import { allFiles } from '../hwgen/generate/module.ts';
 import { Rng } from '../hwgen/util/rng.ts';
-import { parseOrThrow } from '../hwgen/util/zod-issues.ts';
 import type { GemmLayer } from '../hwgen/workload/gemm-layer.ts';
-import { lowerToGemm } from '../hwgen/workload/lower.ts';
-import { manifestSchema } from '../hwgen/workload/manifest-schema.ts';
-import { resolveWorkload } from '../hwgen/workload/resolve.ts';
-import { findZooEntry } from '../hwgen/zoo/index.ts';
 import { icarusCompile, verilatorLint, yosysCheck } from '../sim/checks.ts';
 import type { SimulatorName } from '../sim/types.ts';
 import { runSnnCoreCosim } from './snn-core-cosim.ts';
@@ -227,20 +223,10 @@ describe.each(CONFIGS)('hwgen_snn_core, %s', (_, accelerator) => {
   );
 });
 
-/** One layer of a zoo network as the GEMM the cores compute. */
-async function zooLayer(network: string, layerName: string): Promise<GemmLayer> {
-  const built = findZooEntry(network)?.build();
-  if (built === undefined) throw new Error(`no zoo network ${network}`);
-  const manifest = parseOrThrow(manifestSchema, { ...built, layers: built.layers.filter((l) => l.name === layerName) }, `zoo:${network}`);
-  const [layer] = (await resolveWorkload({ manifest, file: `zoo:${network}`, baseDir: '.' })).layers;
-  if (layer === undefined) throw new Error(`no layer ${layerName} in ${network}`);
-  return lowerToGemm(layer, layer.input?.().data ?? new Uint8Array());
-}
-
 describe('hwgen_snn_core, the default design on vgg16 conv1_2 columns', () => {
   // M = 64, K = 576: G = 4 groups of 16 lanes, G·K = 2304 of 4096 weight words; ~900 spikes per column.
   const accelerator = defaultAccelerator();
-  const layerPromise = zooLayer('vgg16', 'conv1_2');
+  const layerPromise = zooGemmLayer('vgg16', 'conv1_2');
 
   it.each([
     ['verilator', 40],

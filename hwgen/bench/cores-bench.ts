@@ -15,7 +15,7 @@ import { runAnnCoreCosim } from '../../testbench/ann-core-cosim.ts';
 import { runSnnCoreCosim } from '../../testbench/snn-core-cosim.ts';
 import type { SimulatorName } from '../../sim/types.ts';
 import { markdownTable } from './measure.ts';
-import { zooLayer } from './zoo-layer.ts';
+import { zooGemmLayer } from '../zoo/zoo-gemm.ts';
 
 const LAYERS: readonly [string, string][] = [
   ['vgg16', 'conv1_2'],
@@ -42,7 +42,7 @@ async function utilisationRows(): Promise<string[][]> {
   const snn = snnCoreParams(accelerator);
   const rows: string[][] = [];
   for (const [network, name] of LAYERS) {
-    const layer = await zooLayer(network, name);
+    const layer = await zooGemmLayer(network, name);
     const outputs = annLayer(layer);
     const columns = sampleColumns(layer, SAMPLED_COLUMNS);
     const annPrediction = predictAnnCore(layer, columns, ann, outputs);
@@ -71,7 +71,7 @@ interface SpeedRow {
 
 async function speedRows(): Promise<SpeedRow[]> {
   const accelerator = defaultAccelerator();
-  const layer = await zooLayer('vgg16', 'conv1_2');
+  const layer = await zooGemmLayer('vgg16', 'conv1_2');
   const rows: SpeedRow[] = [];
   for (const simulator of ['verilator', 'icarus'] as const) {
     const cacheDir = await mkdtemp(join(tmpdir(), 'hwgen-bench-cache-'));

@@ -7,7 +7,7 @@ import { snnColumn } from '../golden/snn.ts';
 import { decodeNpy, encodeNpy } from '../tensor/npy.ts';
 import { syntheticLevels } from '../workload/synthetic.ts';
 import { formatRate, markdownTable, perSecond, timeBest } from './measure.ts';
-import { zooLayer } from './zoo-layer.ts';
+import { zooGemmLayer } from '../zoo/zoo-gemm.ts';
 
 const LAYERS: readonly [string, string][] = [
   ['vgg16', 'conv3_2'],
@@ -19,7 +19,7 @@ const LAYERS: readonly [string, string][] = [
 export async function goldenBench(): Promise<string> {
   const rows: string[][] = [];
   for (const [network, name] of LAYERS) {
-    const layer = await zooLayer(network, name);
+    const layer = await zooGemmLayer(network, name);
     const ann = timeBest(3, () => annLayer(layer));
     const columns = Math.min(layer.N, 16);
     let events = 0;

@@ -6,18 +6,14 @@
  *
  * `hwgen bench neuroflex` and `make bench` print it; hwgen/cost/README.md quotes and discusses the figures.
  */
+import { zooGemmLayer } from '../zoo/zoo-gemm.ts';
 import { type Accelerator, acceleratorFrom, defaultAccelerator } from '../config/load-config.ts';
 import type { AcceleratorConfigInput } from '../config/schema.ts';
 import { type PolicyOutcome, edpChange, evaluatePolicy, gapToBound, snnShare, throughputGain } from '../cost/layer-compare.ts';
 import { type Design, designOf, predictLayer } from '../cost/layer.ts';
 import { annLayer } from '../golden/ann.ts';
 import { type Progress, silentProgress } from '../util/progress.ts';
-import { parseOrThrow } from '../util/zod-issues.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
-import { lowerToGemm } from '../workload/lower.ts';
-import { manifestSchema } from '../workload/manifest-schema.ts';
-import { resolveWorkload } from '../workload/resolve.ts';
-import { findZooEntry } from '../zoo/index.ts';
 import { PIXEL_LEVELS } from '../zoo/layers.ts';
 import { markdownTable } from './measure.ts';
 
@@ -67,17 +63,6 @@ export const NEUROFLEX_LAYERS: readonly { readonly network: string; readonly lay
 /** Seeds of the random baseline; its figures are the mean over them. */
 const RANDOM_SEEDS = [1, 2, 3];
 const COST_SEED = 1;
-
-/** A zoo layer as a GEMM, its tensors drawn from the zoo's root seed `seed`. */
-export async function zooGemm(network: string, layerName: string, seed = 0): Promise<GemmLayer> {
-  const entry = findZooEntry(network);
-  if (entry === undefined) throw new Error(`no zoo network ${network}`);
-  const built = entry.build({ seed });
-  const manifest = parseOrThrow(manifestSchema, { ...built, layers: built.layers.filter((l) => l.name === layerName) }, `zoo:${network}`);
-  const [layer] = (await resolveWorkload({ manifest, file: `zoo:${network}`, baseDir: '.' })).layers;
-  if (layer === undefined) throw new Error(`no layer ${layerName} in ${network}`);
-  return lowerToGemm(layer, layer.input?.().data ?? new Uint8Array());
-}
 
 // ---------------------------------------------------------------------------------------------
 // Policy comparison.
@@ -197,9 +182,9 @@ interface TransferRow {
 
 /** The same layer (weights of seed 0) with the input of `inputSeed`. */
 async function layerWithInput(network: string, name: string, inputSeed: number): Promise<GemmLayer> {
-  const base = await zooGemm(network, name, 0);
+  const base = await zooGemmLayer(network, name, 0);
   if (inputSeed === 0) return base;
-  const other = await zooGemm(network, name, inputSeed);
+  const other = await zooGemmLayer(network, name, inputSeed);
   return { ...base, input: other.input };
 }
 
@@ -248,7 +233,7 @@ async function compareAll(progress: Progress): Promise<Map<string, LayerComparis
   const byDesign = new Map<string, LayerComparison[]>(NEUROFLEX_DESIGNS.map((target) => [target.id, []]));
   for (const { network, layer: name, role } of NEUROFLEX_LAYERS) {
     const done = progress.start(`${network} ${name} on ${NEUROFLEX_DESIGNS.length} designs`);
-    const layer = await zooGemm(network, name);
+    const layer = await zooGemmLayer(network, name);
     const outputs = annLayer(layer);
     for (const target of NEUROFLEX_DESIGNS) {
       byDesign.get(target.id)?.push({ network, layer, role, ...compareOnDesign(layer, outputs, designOf(target.accelerator)) });

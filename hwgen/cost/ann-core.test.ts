@@ -1,14 +1,10 @@
 import fc from 'fast-check';
+import { zooGemmLayer } from '../zoo/zoo-gemm.ts';
 import { describe, expect, it } from 'vitest';
 import { defaultAccelerator } from '../config/load-config.ts';
 import type { AnnCoreParams } from '../generate/ann-core/layout.ts';
 import { annLayer } from '../golden/ann.ts';
-import { parseOrThrow } from '../util/zod-issues.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
-import { lowerToGemm } from '../workload/lower.ts';
-import { manifestSchema } from '../workload/manifest-schema.ts';
-import { resolveWorkload } from '../workload/resolve.ts';
-import { findZooEntry } from '../zoo/index.ts';
 import { annCoreBytesPerColumn, annCoreLoadEvents, annCoreParams, annCoreUtilisation, predictAnnCore } from './ann-core.ts';
 
 function params(rows: number, cols: number): AnnCoreParams {
@@ -165,16 +161,6 @@ describe('predictAnnCore inputs', () => {
   });
 });
 
-async function zooGemm(network: string, layerName: string): Promise<GemmLayer> {
-  const entry = findZooEntry(network);
-  if (entry === undefined) throw new Error(`no zoo network ${network}`);
-  const built = entry.build();
-  const manifest = parseOrThrow(manifestSchema, { ...built, layers: built.layers.filter((l) => l.name === layerName) }, `zoo:${network}`);
-  const [layer] = (await resolveWorkload({ manifest, file: `zoo:${network}`, baseDir: '.' })).layers;
-  if (layer === undefined) throw new Error(`no layer ${layerName} in ${network}`);
-  return lowerToGemm(layer, layer.input?.().data ?? new Uint8Array());
-}
-
 /** Evenly spaced columns, at most `count`. */
 function sampleColumns(N: number, count: number): number[] {
   const step = Math.max(1, Math.floor(N / count));
@@ -189,7 +175,7 @@ describe('array utilisation on zoo layers (default design, 8×8)', () => {
     ['bert-base', 'enc0.ffn1'],
   ])('%s %s keeps the array ≥ 95 % busy', async (network, layerName) => {
     const p = annCoreParams(defaultAccelerator());
-    const layer = await zooGemm(network, layerName);
+    const layer = await zooGemmLayer(network, layerName);
     const prediction = predictAnnCore(layer, sampleColumns(layer.N, 200), p);
     expect(annCoreUtilisation(prediction, p)).toBeGreaterThanOrEqual(0.95);
   });

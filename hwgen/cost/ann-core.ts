@@ -10,29 +10,18 @@
  *   L  cycle its last chunk issues (held while the hold bank is busy)
  *   P  cycle the fire stage takes the hold bank; its levels leave in P + lv + n + 2 … P + lv + 2n + 1
  */
-import { annColumn, annLayer } from '../golden/ann.ts';
 import { type AnnCoreParams, BIAS_THETA_BYTES_PER_ROW, annCoreGeometryOf } from '../generate/ann-core/layout.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
 import type { GemmShape } from '../workload/shapes.ts';
 import { type CorePrediction, type EventCounts, zeroEvents } from './events.ts';
 import { BusyCycles } from './busy-cycles.ts';
+import { columnLevels } from './column-levels.ts';
 
 export { type AnnCoreParams, annCoreParams } from '../generate/ann-core/layout.ts';
 
 export interface AnnCorePrediction extends CorePrediction {
   /** Cycles counted by cnt_busy: an issue, an execute, a full hold bank or a busy fire stage. */
   readonly busy: number;
-}
-
-/** Output levels of the listed columns, `levels[i][m]` for `columns[i]`. */
-function levelsOf(layer: GemmLayer, columns: readonly number[], outputs: Uint8Array | undefined): Uint8Array[] {
-  if (outputs !== undefined) {
-    if (outputs.length !== layer.M * layer.N) throw new RangeError(`outputs has ${outputs.length} levels, the layer has M·N = ${layer.M * layer.N}`);
-    return columns.map((n) => Uint8Array.from({ length: layer.M }, (_, m) => outputs[m * layer.N + n] ?? 0));
-  }
-  // A few columns of a wide layer: per-column dot products beat computing the whole layer.
-  if (columns.length * 4 < layer.N) return columns.map((n) => annColumn(layer, n));
-  return levelsOf(layer, columns, annLayer(layer));
 }
 
 /** Buffer bytes moved per column: J column writes, G·J weight and column reads, G bias/θ reads. */
@@ -98,7 +87,7 @@ function streamEvents(layer: GemmLayer, levels: readonly Uint8Array[], params: A
  * cost of an ideal core with big enough memories.
  */
 export function predictAnnCore(layer: GemmLayer, columns: readonly number[], params: AnnCoreParams, outputs?: Uint8Array): AnnCorePrediction {
-  const levels = levelsOf(layer, columns, outputs);
+  const levels = columnLevels(layer, columns, outputs);
   const J = annCoreGeometryOf(layer, params).chunks;
   const state: PipelineState = { lastIssue: Number.NEGATIVE_INFINITY, fireTake: Number.NEGATIVE_INFINITY, fireIdle: 0, lastBeat: -1 };
   const busy = new BusyCycles();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { zooLayer } from '../bench/zoo-layer.ts';
+import { zooGemmLayer } from '../zoo/zoo-gemm.ts';
 import { acceleratorFrom } from '../config/load-config.ts';
 import { annLayer } from '../golden/ann.ts';
 import { Rng } from '../util/rng.ts';
@@ -109,7 +109,7 @@ describe('agreement with predictAnnCore / predictSnnCore on zoo layers', () => {
   ];
 
   it.each(layers)('%s %s: every design, all columns and a random 30 %', async (network, name) => {
-    const layer = await zooLayer(network, name);
+    const layer = await zooGemmLayer(network, name);
     const outputs = annLayer(layer);
     const rng = new Rng(7);
     const subset = allColumns(layer.N).filter(() => rng.nextInt(0, 9) < 3);
@@ -125,7 +125,7 @@ describe('agreement with predictAnnCore / predictSnnCore on zoo layers', () => {
   });
 
   it('compute-bound layers agree within 0.3 %', async () => {
-    const layer = await zooLayer('resnet34', 'layer3.0.conv1');
+    const layer = await zooGemmLayer('resnet34', 'layer3.0.conv1');
     const outputs = annLayer(layer);
     const params = paramsOf(8, 8, 16);
     const costs = columnCosts(layer, params, { outputs });
@@ -139,7 +139,7 @@ describe('agreement with predictAnnCore / predictSnnCore on zoo layers', () => {
 
 describe('column energies', () => {
   it('sum to the energy of the events the cost models count, under any table', async () => {
-    const layer = await zooLayer('bert-base', 'enc0.head0.scores');
+    const layer = await zooGemmLayer('bert-base', 'enc0.head0.scores');
     const outputs = annLayer(layer);
     const params = paramsOf(8, 8, 16);
     const table = { ann_mac: 0.5, snn_add: 0.2, spike: 0.07, fire: 0.3, sram_byte: 0.9 };

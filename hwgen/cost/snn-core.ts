@@ -11,7 +11,6 @@
  *   F  a group's final add cycle (held while the hold bank still waits for the fire stage)
  *   P  the fire stage takes the hold bank; its levels leave in P + lv + 2 … P + lv + n + 1
  */
-import { annColumn, annLayer } from '../golden/ann.ts';
 import {
   BIAS_THETA_BYTES_PER_LANE,
   type SnnCoreParams,
@@ -22,6 +21,7 @@ import type { GemmLayer } from '../workload/gemm-layer.ts';
 import type { GemmShape } from '../workload/shapes.ts';
 import { type CorePrediction, type EventCounts, zeroEvents } from './events.ts';
 import { BusyCycles } from './busy-cycles.ts';
+import { columnLevels } from './column-levels.ts';
 
 export { type SnnBeat, type SnnCoreParams, snnColumnEvents, snnCoreParams } from '../generate/snn-core/layout.ts';
 
@@ -56,17 +56,6 @@ export function columnEventsOf(layer: GemmLayer, n: number): ColumnEvents {
     lastLevel = level;
   }
   return { events, spikes, lastLevel, secondLastLevel };
-}
-
-/** Output levels of the listed columns, `levels[i][m]` for `columns[i]`; `outputs` is the layer's Y (M×N, row-major). */
-function levelsOf(layer: GemmLayer, columns: readonly number[], outputs: Uint8Array | undefined): Uint8Array[] {
-  if (outputs !== undefined) {
-    if (outputs.length !== layer.M * layer.N) throw new RangeError(`outputs has ${outputs.length} levels, the layer has M·N = ${layer.M * layer.N}`);
-    return columns.map((n) => Uint8Array.from({ length: layer.M }, (_, m) => outputs[m * layer.N + n] ?? 0));
-  }
-  // A few columns of a wide layer: per-column dot products beat computing the whole layer.
-  if (columns.length * 4 < layer.N) return columns.map((n) => annColumn(layer, n));
-  return levelsOf(layer, columns, annLayer(layer));
 }
 
 /** Buffer bytes a column moves: E event writes, G·E event reads and weight fetches, G bias/θ reads. */
@@ -184,7 +173,7 @@ class SnnCoreTimeline {
  */
 export function predictSnnCore(layer: GemmLayer, columns: readonly number[], params: SnnCoreParams, outputs?: Uint8Array): SnnCorePrediction {
   const { groups, lastLanes } = snnCoreGeometryOf(layer, params);
-  const levels = levelsOf(layer, columns, outputs);
+  const levels = columnLevels(layer, columns, outputs);
   const timeline = new SnnCoreTimeline(groups, params.lanes, lastLanes);
   const events = zeroEvents();
   columns.forEach((n, i) => {
