@@ -1,0 +1,63 @@
+/**
+ * Cycles and dispatcher events of one run of the accelerator top on one layer (tile) under a static schedule,
+ * from the cores' exact models and the dispatcher's constant feeder latency (hwgen/generate/dispatcher/spec.md,
+ * "Cycle formula"): core i started in cycle s_i finishes its list (fin) in s_i + FEEDER_LATENCY + cycles_i, and
+ * the run's cycles are the maximum fin over all cores (an empty list's fin is start + 1).
+ *
+ * Proven per lane (feeder → core → gatherer) by testbench/dispatcher-lane-cosim.test.ts; the composition over
+ * A + S lanes in hwgen_accel_top is not co-simulated yet. Loads are not included (the host driver's part).
+ */
+import type { Schedule } from '../schedule/types.ts';
+import { FEEDER_LATENCY } from '../generate/dispatcher/feeder.ts';
+import { eventBytes } from '../generate/snn-core/layout.ts';
+import { annCoreGeometryOf } from '../generate/ann-core/layout.ts';
+import type { GemmLayer } from '../workload/gemm-layer.ts';
+import { predictAnnCore } from './ann-core.ts';
+import type { CoreParams } from './column-costs.ts';
+import { addEvents, type EventCounts, zeroEvents } from './events.ts';
+import { predictSnnCore, snnColumnEvents } from './snn-core.ts';
+
+export interface DispatchedCore {
+  readonly kind: 'ann' | 'snn';
+  readonly index: number;
+  readonly columns: number;
+  /** Cycle the core's start pulse is high. */
+  readonly start: number;
+  /** The core's own cycles (its cost model); 0 for an empty list. */
+  readonly cycles: number;
+  /** First cycle fin is high: start + FEEDER_LATENCY + cycles (start + 1 for an empty list). */
+  readonly fin: number;
+  readonly busy: number;
+  readonly events: EventCounts;
+  /** Dispatcher traffic of this core: replica bytes read, schedule entries read, output levels written. */
+  readonly actBytes: number;
+  readonly schedReads: number;
+  readonly outBytes: number;
+}
+
+export interface DispatchPrediction {
+  /** cnt_cycles: first cycle `done` is high, the first start being cycle 0. */
+  readonly cycles: number;
+  readonly cores: readonly DispatchedCore[];
+  readonly events: EventCounts;
+}
+
+/** `starts[i]`: start cycle of schedule.cores[i] (default: all 0). */
+export function predictDispatch(layer: GemmLayer, schedule: Schedule, params: CoreParams, outputs: Uint8Array, starts?: readonly number[]): DispatchPrediction {
+  const cores = schedule.cores.map((core, i): DispatchedCore => {
+    const start = starts?.[i] ?? 0;
+    const n = core.columns.length;
+    if (n === 0) return { kind: core.kind, index: core.index, columns: 0, start, cycles: 0, fin: start + 1, busy: 0, events: zeroEvents(), actBytes: 0, schedReads: 0, outBytes: 0 };
+    if (core.kind === 'ann') {
+      const p = predictAnnCore(layer, core.columns, params.ann, outputs);
+      const { chunks } = annCoreGeometryOf(layer, params.ann);
+      return { kind: 'ann', index: core.index, columns: n, start, cycles: p.cycles, fin: start + FEEDER_LATENCY + p.cycles, busy: p.busy, events: p.events, actBytes: n * chunks * params.ann.cols, schedReads: n, outBytes: n * layer.M };
+    }
+    const p = predictSnnCore(layer, core.columns, params.snn, outputs);
+    const beats = core.columns.reduce((sum, c) => sum + snnColumnEvents(layer, c).length, 0);
+    return { kind: 'snn', index: core.index, columns: n, start, cycles: p.cycles, fin: start + FEEDER_LATENCY + p.cycles, busy: p.busy, events: p.events, actBytes: beats * eventBytes(params.snn), schedReads: n, outBytes: n * layer.M };
+  });
+  // done = every fin; an empty list's fin rises the cycle after its start.
+  const cycles = cores.length === 0 ? 1 : Math.max(...cores.map((core) => core.fin));
+  return { cycles, cores, events: cores.reduce((sum, core) => addEvents(sum, core.events), zeroEvents()) };
+}
