@@ -3,9 +3,11 @@
  * `verilator --lint-only -Wall` clean, accepted by `iverilog -g2012`, and synthesizable by yosys
  * (`hierarchy -check; proc; check -assert`) with no latch.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { ToolError } from '../hwgen/errors.ts';
+import { type ModuleDescription, allFiles } from '../hwgen/generate/module.ts';
 
 export interface DesignFiles {
   /** Folder holding the files; file names match module names (Verilator's DECLFILENAME rule). */
@@ -65,4 +67,17 @@ export async function yosysCheck(design: DesignFiles, extraScript = ''): Promise
   const stat = JSON.parse(await readFile(`${design.dir}/yosys-stat.json`, 'utf8')) as { modules: Record<string, { cells?: Record<string, number>; num_cells_by_type?: Record<string, number> }> };
   const top = stat.modules[`\\${design.top}`] ?? Object.values(stat.modules)[0];
   return { cells: top?.num_cells_by_type ?? top?.cells ?? {} };
+}
+
+/**
+ * Writes a generated module and its submodules into `dir` (which must exist) and runs all three checks
+ * with the module as top; returns yosys' cell counts (`extraScript` as for yosysCheck).
+ */
+export async function checkGeneratedModule(module: ModuleDescription, dir: string, extraScript = ''): Promise<YosysCheck> {
+  const files = allFiles(module);
+  await Promise.all(files.map((file) => writeFile(join(dir, file.name), file.text)));
+  const design = { dir, files: files.map((file) => file.name), top: module.name };
+  await verilatorLint(design);
+  await icarusCompile(design);
+  return yosysCheck(design, extraScript);
 }

@@ -4,17 +4,16 @@
  * One build per (configuration, simulator) serves every layer: data travel as files and plusargs.
  * HWGEN_SWEEP=1 runs many more random layers per build (for `make bench`, not CI).
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { icarusCompile, verilatorLint, yosysCheck } from '../sim/checks.ts';
+import { checkGeneratedModule } from '../sim/checks.ts';
 import type { SimulatorName } from '../sim/types.ts';
 import { type Accelerator, acceleratorFrom, defaultAccelerator } from '../hwgen/config/load-config.ts';
 import { annCoreLoadEvents, predictAnnCore } from '../hwgen/cost/ann-core.ts';
-import { ANN_CORE_MODULE, generateAnnCore } from '../hwgen/generate/ann-core/generator.ts';
+import { generateAnnCore } from '../hwgen/generate/ann-core/generator.ts';
 import { type AnnCoreParams, annCoreParams } from '../hwgen/generate/ann-core/layout.ts';
-import { allFiles } from '../hwgen/generate/module.ts';
 import { annLayer } from '../hwgen/golden/ann.ts';
 import { Rng, deriveSeed } from '../hwgen/util/rng.ts';
 import type { GemmLayer } from '../hwgen/workload/gemm-layer.ts';
@@ -159,12 +158,7 @@ describe.each(CONFIGS)('hwgen_ann_core, $label', ({ label, accelerator }) => {
   it('passes the static checks', async () => {
     const dir = join(workspace, label.replace(/\W+/g, '_'), 'static');
     await mkdir(dir, { recursive: true });
-    const files = allFiles(generateAnnCore(accelerator));
-    await Promise.all(files.map((file) => writeFile(join(dir, file.name), file.text)));
-    const design = { dir, files: files.map((file) => file.name), top: ANN_CORE_MODULE };
-    await verilatorLint(design);
-    await icarusCompile(design);
-    await yosysCheck(design);
+    await checkGeneratedModule(generateAnnCore(accelerator), dir);
   }, 120_000);
 
   it.each(SIMULATORS)('%s: random layers are bit-exact, and cycles and counters are as predicted', async (simulator) => {

@@ -4,16 +4,15 @@
  * `modelFeeder`. The property the dispatcher's cycle formula rests on: with out_ready always high, the
  * list's words move in cycles 2, 3, …, 1 + Σ count, with out_last on each column's last word.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultAccelerator } from '../hwgen/config/load-config.ts';
 import { generateOutputGather } from '../hwgen/generate/dispatcher/gather.ts';
 import { FEEDER_LATENCY, type FeederEntry, type FeederParams, feederParams, generateColumnFeeder, modelFeeder } from '../hwgen/generate/dispatcher/feeder.ts';
-import { allFiles } from '../hwgen/generate/module.ts';
 import { Rng } from '../hwgen/util/rng.ts';
-import { icarusCompile, verilatorLint, yosysCheck } from '../sim/checks.ts';
+import { checkGeneratedModule } from '../sim/checks.ts';
 import type { SimulatorName } from '../sim/types.ts';
 import { MAX_READY, runFeederCosim } from './dispatcher-feeder-cosim.ts';
 
@@ -48,12 +47,7 @@ describe('hwgen_column_feeder static checks', () => {
   it.each(VARIANTS)('%s: lint clean, accepted by Icarus, no latch, two registered memories', async (_, params) => {
     const feeder = generateColumnFeeder(params, HASH);
     const dir = await workDir('hwgen-feeder-');
-    const files = allFiles(feeder);
-    await Promise.all(files.map((file) => writeFile(join(dir, file.name), file.text)));
-    const design = { dir, files: files.map((file) => file.name), top: feeder.name };
-    await verilatorLint(design);
-    await icarusCompile(design);
-    const { cells } = await yosysCheck(design);
+    const { cells } = await checkGeneratedModule(feeder, dir);
     expect(cells.$memrd ?? 0).toBe(2);
   });
 });
@@ -66,12 +60,7 @@ describe('hwgen_output_gather static checks', () => {
   ] as const)('%s: lint clean, accepted by Icarus, no latch, one registered memory', async (_, params) => {
     const gather = generateOutputGather(params, HASH);
     const dir = await workDir('hwgen-gather-');
-    const files = allFiles(gather);
-    await Promise.all(files.map((file) => writeFile(join(dir, file.name), file.text)));
-    const design = { dir, files: files.map((file) => file.name), top: gather.name };
-    await verilatorLint(design);
-    await icarusCompile(design);
-    const { cells } = await yosysCheck(design);
+    const { cells } = await checkGeneratedModule(gather, dir);
     expect(cells.$memrd ?? 0).toBe(1);
   });
 });

@@ -6,7 +6,7 @@
  * HWGEN_SWEEP=1 runs a much longer sweep (for `make bench`, not CI).
  */
 import { zooGemmLayer } from '../hwgen/zoo/zoo-gemm.ts';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,10 +15,9 @@ import { predictSnnCore } from '../hwgen/cost/snn-core.ts';
 import { annColumn, annLayer } from '../hwgen/golden/ann.ts';
 import { generateSnnCore } from '../hwgen/generate/snn-core/generator.ts';
 import { type SnnCoreParams, snnCoreParams } from '../hwgen/generate/snn-core/layout.ts';
-import { allFiles } from '../hwgen/generate/module.ts';
 import { Rng } from '../hwgen/util/rng.ts';
 import type { GemmLayer } from '../hwgen/workload/gemm-layer.ts';
-import { icarusCompile, verilatorLint, yosysCheck } from '../sim/checks.ts';
+import { checkGeneratedModule } from '../sim/checks.ts';
 import type { SimulatorName } from '../sim/types.ts';
 import { runSnnCoreCosim } from './snn-core-cosim.ts';
 
@@ -196,12 +195,7 @@ describe.each(CONFIGS)('hwgen_snn_core, %s', (_, accelerator) => {
   it('passes lint, Icarus and yosys, with no multiplier', async () => {
     const core = generateSnnCore(accelerator);
     const dir = await freshDir('hwgen-snn-checks-');
-    const files = allFiles(core);
-    await Promise.all(files.map((file) => writeFile(join(dir, file.name), file.text)));
-    const design = { dir, files: files.map((file) => file.name), top: core.name };
-    await verilatorLint(design);
-    await icarusCompile(design);
-    const { cells } = await yosysCheck(design, 'wreduce; alumacc');
+    const { cells } = await checkGeneratedModule(core, dir, 'wreduce; alumacc');
     expect(Object.keys(cells).filter((cell) => /\$(mul|macc)/.test(cell))).toEqual([]);
   });
 

@@ -1,10 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { icarusCompile, verilatorLint, yosysCheck } from '../../../sim/checks.ts';
+import { checkGeneratedModule } from '../../../sim/checks.ts';
 import { acceleratorFrom, defaultAccelerator } from '../../config/load-config.ts';
-import { allFiles } from '../module.ts';
 import { ACCEL_TOP_MODULE, generateAccelTop } from './generator.ts';
 
 const workDirs: string[] = [];
@@ -27,11 +26,6 @@ describe('hwgen_accel_top (draft) static checks', () => {
     expect(top.name).toBe(ACCEL_TOP_MODULE);
     const dir = await mkdtemp(join(tmpdir(), 'hwgen-accel-'));
     workDirs.push(dir);
-    const files = allFiles(top);
-    await Promise.all(files.map((file) => writeFile(join(dir, file.name), file.text)));
-    const design = { dir, files: files.map((file) => file.name), top: top.name };
-    await verilatorLint(design);
-    await icarusCompile(design);
-    await yosysCheck(design);
+    await checkGeneratedModule(top, dir);
   }, 600_000);
 });

@@ -1,11 +1,11 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { icarusCompile, verilatorLint, yosysCheck } from '../../../sim/checks.ts';
+import { checkGeneratedModule } from '../../../sim/checks.ts';
 import { acceleratorFrom } from '../../config/load-config.ts';
-import { allFiles, findPort } from '../module.ts';
-import { ANN_CORE_MODULE, generateAnnCore, generateAnnCoreFromParams } from './generator.ts';
+import { findPort } from '../module.ts';
+import { generateAnnCore, generateAnnCoreFromParams } from './generator.ts';
 import type { AnnCoreParams } from './layout.ts';
 
 const HASH = 'ab'.repeat(32);
@@ -69,12 +69,7 @@ describe('generateAnnCore', () => {
     async (label, params) => {
       const dir = join(workspace, label.replace(/\W+/g, '_'));
       await mkdir(dir, { recursive: true });
-      const files = allFiles(generateAnnCoreFromParams(params, HASH));
-      await Promise.all(files.map((file) => writeFile(join(dir, file.name), file.text)));
-      const design = { dir, files: files.map((file) => file.name), top: ANN_CORE_MODULE };
-      await verilatorLint(design);
-      await icarusCompile(design);
-      const { cells } = await yosysCheck(design);
+      const { cells } = await checkGeneratedModule(generateAnnCoreFromParams(params, HASH), dir);
       expect(cells.$mul).toBeGreaterThanOrEqual(params.rows * params.cols);
       // Weight, bias/θ and the two column banks stay memories (block RAM after mapping).
       expect(cells.$memwr_v2 ?? cells.$memwr).toBe(4);

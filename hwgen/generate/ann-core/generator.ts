@@ -3,6 +3,7 @@
  * `rows` outputs in parallel, `cols` inputs per row per cycle, ending in the shared QCFS fire stage.
  * spec.md beside this file documents its interface, timing and cycle formula.
  */
+import { levelStreamOutPorts } from '../level-stream.ts';
 import type { Accelerator } from '../../config/load-config.ts';
 import { generateFire, THETA_W } from '../fire/generator.ts';
 import { type ModuleDescription, type ParameterSpec, type PortSpec, port } from '../module.ts';
@@ -53,10 +54,7 @@ function ports(params: AnnCoreParams): PortSpec[] {
     port('in_valid', 'input', 1, 'stream-in', 'an input beat is offered'),
     port('in_ready', 'output', 1, 'stream-in', 'the core takes it this cycle'),
     port('in_data', 'input', cols * 8, 'stream-in', 'x[j·COLS + c] at lane c; J beats per column'),
-    port('out_valid', 'output', 1, 'stream-out', 'an output level is offered'),
-    port('out_ready', 'input', 1, 'stream-out', 'the consumer takes it this cycle'),
-    port('out_level', 'output', 8, 'stream-out', 'y[m] of the current column, m = 0..M−1 in order'),
-    port('out_last', 'output', 1, 'stream-out', 'y[M−1]: the last level of a column'),
+    ...levelStreamOutPorts(),
     port('cnt_ann_mac', 'output', COUNTER_BITS, 'counter', 'useful multiply-accumulates (M·K per column)'),
     port('cnt_fire', 'output', COUNTER_BITS, 'counter', 'output spikes (Σ y)'),
     port('cnt_sram_byte', 'output', COUNTER_BITS, 'counter', 'bytes read from or written to the core memories'),

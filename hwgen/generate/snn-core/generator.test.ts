@@ -1,9 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { acceleratorFrom, defaultAccelerator } from '../../config/load-config.ts';
-import { icarusCompile, verilatorLint, yosysCheck } from '../../../sim/checks.ts';
+import { checkGeneratedModule } from '../../../sim/checks.ts';
 import { allFiles, findPort } from '../module.ts';
 import { SNN_CORE_MODULE, generateSnnCore, generateSnnCoreFromParams } from './generator.ts';
 import type { SnnCoreParams } from './layout.ts';
@@ -67,12 +67,7 @@ describe('static checks (sim/checks.ts)', () => {
     const core = generateSnnCoreFromParams(params, { configHash: HASH });
     const dir = await mkdtemp(join(tmpdir(), 'hwgen-snn-core-'));
     workDirs.push(dir);
-    const files = allFiles(core);
-    await Promise.all(files.map((file) => writeFile(join(dir, file.name), file.text)));
-    const design = { dir, files: files.map((file) => file.name), top: core.name };
-    await verilatorLint(design);
-    await icarusCompile(design);
-    const { cells } = await yosysCheck(design, 'wreduce; alumacc');
+    const { cells } = await checkGeneratedModule(core, dir, 'wreduce; alumacc');
     // Additions only: no multiplier of any kind once alumacc has gathered the arithmetic.
     expect(Object.keys(cells).filter((cell) => /\$(mul|macc)/.test(cell))).toEqual([]);
     // Three memories (events, weights, bias/θ), each read through a registered port: block RAM later.

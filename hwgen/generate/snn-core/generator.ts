@@ -4,6 +4,7 @@
  * only, ending in the shared QCFS fire stage. spec.md beside this file documents its interface,
  * timing, cycle formula and counters.
  */
+import { levelStreamOutPorts } from '../level-stream.ts';
 import type { Accelerator } from '../../config/load-config.ts';
 import { generateFire, THETA_W } from '../fire/generator.ts';
 import { type ModuleDescription, type ParameterSpec, type PortSpec, port } from '../module.ts';
@@ -85,10 +86,7 @@ function ports(params: SnnCoreParams, widths: SnnCoreWidths): PortSpec[] {
     port('in_addr', 'input', widths.kw, 'stream-in', 'input k of the event'),
     port('in_level', 'input', 8, 'stream-in', 'x[k] ≠ 0: spikes of input k; 0 only on the terminator of an empty column'),
     port('in_last', 'input', 1, 'stream-in', "the column's last beat"),
-    port('out_valid', 'output', 1, 'stream-out', 'an output level is offered'),
-    port('out_ready', 'input', 1, 'stream-out', 'the consumer takes it this cycle'),
-    port('out_level', 'output', 8, 'stream-out', 'y[m] of the current column, m = 0..M−1 in order'),
-    port('out_last', 'output', 1, 'stream-out', 'y[M−1]: the last level of a column'),
+    ...levelStreamOutPorts(),
     port('cnt_snn_add', 'output', COUNTER_BITS, 'counter', 'membrane additions of valid lanes: M·S[n] per column'),
     port('cnt_spike', 'output', COUNTER_BITS, 'counter', 'spikes generated: G·S[n] per column (regenerated for every lane group)'),
     port('cnt_fire', 'output', COUNTER_BITS, 'counter', 'output spikes: Σ y per column'),
