@@ -20,6 +20,7 @@ import type { GemmLayer } from '../hwgen/workload/gemm-layer.ts';
 import { runnerFor } from '../sim/runner.ts';
 import type { SimulatorName } from '../sim/types.ts';
 import { hexLines, parseHexLines, parseKeyValues } from './hex.ts';
+import { denseReplica, eventReplica, listEntries } from '../hwgen/host/replicas.ts';
 
 export const LANE_TB_MODULE = 'hwgen_dispatcher_lane_tb';
 const HASH = '0'.repeat(64);
@@ -49,21 +50,9 @@ export interface LaneCosimResult {
 
 /** The host's replica and schedule for a layer: every column of the layer in the replica, the list in the schedule. */
 export function laneLayout(core: LaneCore, layer: GemmLayer, columns: readonly number[]): { feeder: FeederParams; data: bigint[]; entries: FeederEntry[] } {
-  if (core.kind === 'ann') {
-    const geometry = annCoreGeometry(layer, core.params);
-    const J = geometry.chunks;
-    const data = Array.from({ length: layer.N }, (_, n) => columnBeats(layer, n, core.params, geometry)).flat();
-    return { feeder: { wordBits: 8 * core.params.cols, depth: data.length, schedDepth: columns.length }, data, entries: columns.map((n) => ({ base: n * J, count: J })) };
-  }
-  const kw = BigInt(addressBits(core.params));
-  const bases: number[] = [];
-  const data: bigint[] = [];
-  for (let n = 0; n < layer.N; n++) {
-    bases.push(data.length);
-    for (const beat of snnColumnEvents(layer, n)) data.push((BigInt(beat.level) << kw) | BigInt(beat.addr));
-  }
-  const entries = columns.map((n) => ({ base: bases[n] as number, count: (bases[n + 1] ?? data.length) - (bases[n] as number) }));
-  return { feeder: { wordBits: Number(kw) + 8, depth: data.length, schedDepth: columns.length }, data, entries };
+  const replica = core.kind === 'ann' ? denseReplica(layer, core.params) : eventReplica(layer, core.params);
+  const wordBits = core.kind === 'ann' ? 8 * core.params.cols : addressBits(core.params) + 8;
+  return { feeder: { wordBits, depth: replica.words.length, schedDepth: columns.length }, data: replica.words, entries: listEntries(replica, columns) };
 }
 
 interface CoreStimulus {

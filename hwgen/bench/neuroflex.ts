@@ -1,6 +1,6 @@
 /**
  * The NeuroFlex comparisons (shared/spec/background.md) from the layer cost model (hwgen/cost/layer.ts:
- * exact per core, provisional loads) on whole zoo layers: throughput of `cost` against random mapping,
+ * exact by the host protocol: 2-D tiles, parallel load buses, start, run, drain) on whole zoo layers: throughput of `cost` against random mapping,
  * EDP of `cost` against ANN-only, and the distance to the lower bound, on three designs. Then the
  * schedule-transfer check: a static schedule fitted to one input of a layer, run on another input.
  *
@@ -97,7 +97,7 @@ export interface ComparisonFigures {
   readonly energyChange: number;
   /** The scheduler's makespan against its LP bound (column-cost model). */
   readonly scheduleGap: number;
-  /** Predicted cycles against the layer's floor (LP bound + unavoidable loads). */
+  /** Predicted cycles against the layer's floor (planLowerBound: cheapest loads + LP bound + start + drain). */
   readonly predictedGap: number;
 }
 
@@ -117,6 +117,18 @@ function percent(fraction: number, digits = 1): string {
   return `${fraction >= 0 ? '+' : ''}${text} %`;
 }
 
+/** Tiles and, in brackets, row tiles. */
+function tileCount(outcome: PolicyOutcome): string {
+  const rowTiles = outcome.plan.tiles.filter((tile) => tile.tile.firstInRow).length;
+  return `${outcome.plan.tiles.length} (${rowTiles})`;
+}
+
+/** Shares of the predicted cycles spent loading, running and draining (start cycles are in none: one per tile). */
+function phaseSplit(outcome: PolicyOutcome): string {
+  const { cycles, loadCycles, runCycles, drainCycles } = outcome.prediction;
+  return [loadCycles, runCycles, drainCycles].map((part) => (100 * part / cycles).toFixed(0)).join(' / ');
+}
+
 function comparisonRow(comparison: LayerComparison): string[] {
   const { layer, cost } = comparison;
   const figures = figuresOf(comparison);
@@ -124,7 +136,8 @@ function comparisonRow(comparison: LayerComparison): string[] {
     `${comparison.network} ${layer.name}`,
     comparison.role,
     `${layer.M}×${layer.K}×${layer.N}`,
-    String(cost.plan.tiles.length),
+    tileCount(cost),
+    phaseSplit(cost),
     `${(100 * snnShare(cost)).toFixed(0)} %`,
     percent(figures.scheduleGap, 2),
     percent(figures.predictedGap),
@@ -134,7 +147,7 @@ function comparisonRow(comparison: LayerComparison): string[] {
   ];
 }
 
-const COMPARISON_HEADER = ['layer', 'role', 'M×K×N', 'tiles', 'cost: on SNN', 'gap, schedule', 'gap, predicted', 'throughput vs random', 'EDP vs ANN-only', 'energy vs ANN-only'];
+const COMPARISON_HEADER = ['layer', 'role', 'M×K×N', 'tiles (row tiles)', 'cost: load / run / drain %', 'cost: on SNN', 'gap, schedule', 'gap, predicted', 'throughput vs random', 'EDP vs ANN-only', 'energy vs ANN-only'];
 
 /** Whole slice of layers run one after another: cycles and energies summed per policy. */
 function sliceFigures(comparisons: readonly LayerComparison[]): { throughputGain: number; edpChange: number } {
@@ -246,7 +259,7 @@ async function compareAll(progress: Progress): Promise<Map<string, LayerComparis
 /** Every table of the benchmark, as Markdown. */
 export async function neuroflexBench(progress: Progress = silentProgress): Promise<string> {
   const byDesign = await compareAll(progress);
-  const sections = ['### NeuroFlex comparisons (layer cost model: exact cores, provisional loads; zoo seed 0, T = 15)', ''];
+  const sections = ['### NeuroFlex comparisons (layer cost model, exact by the host protocol; zoo seed 0, T = 15)', ''];
   for (const target of NEUROFLEX_DESIGNS) {
     sections.push(`**${target.id}**: ${target.what}`, '', markdownTable(COMPARISON_HEADER, (byDesign.get(target.id) ?? []).map(comparisonRow)), '');
   }

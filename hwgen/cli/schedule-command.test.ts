@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { RUN_WAIT_OFFSET } from '../cost/dispatcher.ts';
 import { runCli, tempWorkspace, writeTensor } from '../testing/cli-harness.ts';
 
 /**
@@ -9,28 +10,46 @@ import { runCli, tempWorkspace, writeTensor } from '../testing/cli-harness.ts';
  * W = [[4,0,0,0],[1,0,0,0]], θ = 4, T = 4; column 0 is x = [3,0,0,0] (y = [3, 1]), column 1 is empty (y = [0, 0]).
  *
  * Column costs (column-costs.ts): ANN max(J = 2, ℓ + 2 + 2) = [7, 4]; SNN max(σ, ℓ + 2 + 2) = [max(3, 7), max(1, 4)] = [7, 4].
- * Exact streams: ANN [0] 12, ANN [0,1] 16 (spec.md's example), SNN [1] 8, SNN [0,1] 17 cycles; loads: 3 words per
- * array (G·J + G), 5 per core (G·K + G); a tile ends 2 cycles after its last output.
- *   cost   column 0 on the array, column 1 on the core (same makespan 7 either way; this way costs less energy):
- *          array loaded in 0..2, streams 3..14; core loaded 3..7, streams 8..15 → 16 + 2 = 18 cycles, 8 load words
- *   ann    3 + 16 + 2 = 21        snn    5 + 17 + 2 = 24        random, seed 2: both columns on the core, 24
- *   bound  LP bound 7 + the cheaper load 3 + 2 = 12
- * Energy (pJ): array column 0: 8 MACs·0.3 + 32 B·1.25 + 4 output spikes·0.1 = 42.8; column 1: 2.4 + 40 = 42.4;
- * core column 0: 6 adds·0.1 + 3 spikes·0.03 + 24 B·1.25 + 0.4 = 31.09; column 1: 16 B·1.25 = 20; a load: 24 B·1.25 = 30.
- *   cost 42.8 + 20 + 60 = 122.8; ann 42.8 + 42.4 + 30 = 115.2; snn 31.09 + 20 + 30 = 81.09.
- * EDP at 100 MHz: 122.8 pJ · 18 cycles · 10 ns = 2.210e-17 J·s; ann 2.419e-17; snn 1.946e-17.
+ * Exact streams: ANN [0] 12, ANN [0,1] 16 (spec.md's example), SNN [1] 8, SNN [0,1] 17 cycles; a run is 2 + the
+ * longest stream + RUN_WAIT_OFFSET (R). One tile: load (max of the buses) + 1 + run + drain (M·N = 4).
+ * Buses: ANN weights 2 + 1 bias/θ, SNN weights 4 + 1, dense replica J·N = 4, events 1 + 1, schedule 2: the load is 4
+ * for every policy (the dense replica or the SNN weights).
+ *   cost   column 0 on the array, column 1 on the core: 4 + 1 + (2 + 12 + R) + 4 = 23 + R
+ *   ann    4 + 1 + 18 + R + 4 = 27 + R        snn    4 + 1 + 19 + R + 4 = 28 + R      random, seed 2: both on the core, 28 + R
+ *   bound  min over {ann}: 4 + LP 11, {snn}: 4 + 11, {both}: 4 + LP 7 = 11; + 1 + 2 + R + 4 = 18 + R
+ * Energy (pJ) at 0.3 per MAC, 0.1 per add and per output spike, 0.03 per spike, 1.25 per byte:
+ *   cost   cores 8 MACs, 4 output spikes, 32 + 16 bytes; outside the cores 97 bytes (weights 24 + 24, replica writes
+ *          8 + 6, schedule 2·2·5, replica reads 4 + 3, banks 4 + 4) → 2.4 + 0.4 + 145 · 1.25 = 184.05
+ *   ann    16 MACs, 4 output spikes, 64 + 68 bytes → 4.8 + 0.4 + 165 = 170.2
+ *   snn    6 adds, 3 spikes, 4 output spikes, 40 + 64 bytes → 0.6 + 0.09 + 0.4 + 130 = 131.09
+ * EDP at 100 MHz: energy · cycles · 10 ns.
  */
+const R = RUN_WAIT_OFFSET;
+const CYCLES = { cost: 23 + R, random: 28 + R, ann: 27 + R, snn: 28 + R };
+const ENERGY = { cost: 184.05, random: 131.09, ann: 170.2, snn: 131.09 };
+const BOUND = 18 + R;
+const edp = (policy: keyof typeof CYCLES) => ENERGY[policy] * 1e-12 * CYCLES[policy] * 1e-8;
+const percent = (fraction: number) => `${fraction >= 0 ? '+' : ''}${(100 * fraction).toFixed(1)} %`;
+
+/** The policy table as the command aligns it: every column as wide as its widest cell, the first left-aligned. */
+function policyTable(order: (keyof typeof CYCLES)[]): string[] {
+  const onSnn = { cost: '50.0 %', random: '100.0 %', ann: '0.0 %', snn: '100.0 %' };
+  const rows = [
+    ['policy', 'cycles', 'load', 'bound', 'gap', 'energy', 'EDP (J·s)', 'on SNN'],
+    ...order.map((p) => [p, String(CYCLES[p]), '4', String(BOUND), percent(CYCLES[p] / BOUND - 1), `${ENERGY[p].toFixed(3)} pJ`, edp(p).toExponential(3), onSnn[p]]),
+  ];
+  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((row) => (row[c] ?? '').length))) ?? [];
+  return rows.map((row) => `  ${row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join('  ')}`.trimEnd());
+}
+
+const COMPARISON = `  cost vs random: throughput ${percent(CYCLES.random / CYCLES.cost - 1)}; cost vs ann-only: EDP ${percent(edp('cost') / edp('ann') - 1)}`;
 const EXPECTED_SEED_2 = [
   'tiny on tiny_design: 1 ANN array 2x2, 1 SNN core x 2 lanes, 100 MHz; policy cost, seed 2',
   'layer fc: M=2 K=4 N=2, 1 tile',
-  '  policy  cycles  load  bound       gap      energy  EDP (J·s)   on SNN',
-  '  cost        18     8     12   +50.0 %  122.800 pJ  2.210e-17   50.0 %',
-  '  random      24     5     12  +100.0 %   81.090 pJ  1.946e-17  100.0 %',
-  '  ann         21     3     12   +75.0 %  115.200 pJ  2.419e-17    0.0 %',
-  '  snn         24     5     12  +100.0 %   81.090 pJ  1.946e-17  100.0 %',
-  '  cost vs random: throughput +33.3 %; cost vs ann-only: EDP -8.6 %',
-  'total (1 layer, one after another): cost 18 cycles, 122.800 pJ, EDP 2.210e-17 J·s',
-  '  cost vs random: throughput +33.3 %; cost vs ann-only: EDP -8.6 %',
+  ...policyTable(['cost', 'random', 'ann', 'snn']),
+  COMPARISON,
+  `total (1 layer, one after another): cost ${CYCLES.cost} cycles, 184.050 pJ, EDP ${edp('cost').toExponential(3)} J·s`,
+  COMPARISON,
   '',
 ].join('\n');
 
@@ -60,9 +79,9 @@ describe('cli: hwgen schedule', () => {
   it('compares the chosen policy with random and ANN-only', async () => {
     const run = await runCli('schedule', at('design.yaml'), at('tiny.yaml'), '--seed', '2', '--policy', 'snn', '-q');
     const lines = run.stdout.split('\n');
-    expect(lines[3]).toBe('  snn         24     5     12  +100.0 %   81.090 pJ  1.946e-17  100.0 %');
-    // 81.09 · 24 against 115.2 · 21: −19.6 %
-    expect(lines[7]).toBe('  snn vs random: throughput +0.0 %; snn vs ann-only: EDP -19.6 %');
+    expect(lines[3]).toBe(policyTable(['snn', 'cost', 'random', 'ann'])[1]);
+    // 131.09 · 28 against 170.2 · 27 (R = 0): −20.1 %
+    expect(lines[7]).toBe(`  snn vs random: throughput +0.0 %; snn vs ann-only: EDP ${percent(edp('snn') / edp('ann') - 1)}`);
   });
 
   it('takes an energy table: free SRAM leaves the arithmetic', async () => {
@@ -72,6 +91,7 @@ describe('cli: hwgen schedule', () => {
     expect(report.energyTablePj.sram_byte).toBe(0);
     // cost: 8 MACs·0.3 + 4 output spikes·0.1
     expect(report.layers[0].policies.cost.energyPj).toBeCloseTo(2.8, 12);
+    expect(report.layers[0].policies.cost.dispatcherBytes).toEqual({ weightLoads: 48, replicaWrites: 14, schedule: 20, replicaReads: 7, outputs: 8 });
   });
 
   it('writes JSON with the same figures', async () => {
@@ -81,12 +101,13 @@ describe('cli: hwgen schedule', () => {
     expect(report.design).toEqual({ name: 'tiny_design', annArrays: 1, rows: 2, cols: 2, snnCores: 1, lanes: 2, clockMHz: 100 });
     const [layer] = report.layers;
     expect(Object.keys(layer.policies)).toEqual(['cost', 'random', 'ann', 'snn']);
-    expect(layer.lowerBound).toBe(12);
-    expect(layer.policies.cost).toMatchObject({ cycles: 18, loadCycles: 8, modelMakespan: 7, columnBound: 7, annColumns: 1, snnColumns: 1, tiles: 1, gapToBound: 0.5 });
-    expect(layer.policies.cost.events).toEqual({ ann_mac: 8, snn_add: 0, spike: 0, fire: 4, sram_byte: 32 + 16 + 24 + 24 });
-    expect(layer.policies.cost.edpJs).toBeCloseTo(2.2104e-17, 25);
-    expect(layer.throughputGainOverRandom).toBeCloseTo(24 / 18 - 1, 12);
-    expect(report.totals.cost.cycles).toBe(18);
+    expect(layer.lowerBound).toBe(BOUND);
+    expect(layer.policies.cost).toMatchObject({ cycles: CYCLES.cost, loadCycles: 4, runCycles: 14 + R, drainCycles: 4, modelMakespan: 7, columnBound: 7, annColumns: 1, snnColumns: 1, tiles: 1 });
+    expect(layer.policies.cost.gapToBound).toBeCloseTo(CYCLES.cost / BOUND - 1, 12);
+    expect(layer.policies.cost.events).toEqual({ ann_mac: 8, snn_add: 0, spike: 0, fire: 4, sram_byte: 32 + 16 + 97 });
+    expect(layer.policies.cost.edpJs).toBeCloseTo(edp('cost'), 25);
+    expect(layer.throughputGainOverRandom).toBeCloseTo(CYCLES.random / CYCLES.cost - 1, 12);
+    expect(report.totals.cost.cycles).toBe(CYCLES.cost);
   });
 
   it('reports progress on stderr unless quiet', async () => {

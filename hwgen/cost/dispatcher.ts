@@ -5,7 +5,8 @@
  * the run's cycles are the maximum fin over all cores (an empty list's fin is start + 1).
  *
  * Proven per lane (feeder → core → gatherer) by testbench/dispatcher-lane-cosim.test.ts; the composition over
- * A + S lanes in hwgen_accel_top is not co-simulated yet. Loads are not included (the host driver's part).
+ * A + S lanes is co-simulated on hwgen_accel_top (testbench/accel-top-cosim.test.ts). Loads, the start cycle and
+ * the drain are not included: layer.ts adds them per tile (spec.md, "Host protocol").
  */
 import type { Schedule } from '../schedule/types.ts';
 import { FEEDER_LATENCY } from '../generate/dispatcher/feeder.ts';
@@ -16,6 +17,15 @@ import { predictAnnCore } from './ann-core.ts';
 import type { CoreParams } from './column-costs.ts';
 import { addEvents, type EventCounts, zeroEvents } from './events.ts';
 import { predictSnnCore, snnColumnEvents } from './snn-core.ts';
+
+/**
+ * Cycles of the host protocol's wait for `done` beyond `predictDispatch(...).cycles`. The dispatcher counts
+ * the start cycle as its cycle 0 and `done` is high in cycle D = predictDispatch(...).cycles; the program
+ * player (testbench/program_tb.v.hbs) plays the start line, then waits rising edges until it sees `done`
+ * after one: D − 1 of them. So start + wait = D exactly, and the wait alone is D − 1.
+ * Proven by testbench/accel-program.test.ts on both simulators.
+ */
+export const RUN_WAIT_OFFSET = -1;
 
 export interface DispatchedCore {
   readonly kind: 'ann' | 'snn';

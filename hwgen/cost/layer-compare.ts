@@ -1,7 +1,7 @@
 /**
  * One layer under several scheduling policies on one design: what `hwgen schedule` prints and the NeuroFlex
  * benchmark tabulates. Each policy is planned (column costs and a schedule per tile) and then predicted
- * exactly per core with the provisional load model (layer.ts).
+ * exactly by the host protocol (layer.ts).
  */
 import type { PolicyName } from '../schedule/types.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
@@ -18,7 +18,7 @@ export interface PolicyOutcome {
   readonly modelMakespan: number;
   /** Σ over tiles of the column-cost LP bound: what the scheduler's makespan is measured against. */
   readonly columnBound: number;
-  /** The layer's floor: the LP bound plus the unavoidable load and dispatcher overhead of each tile (planLowerBound). */
+  /** The layer's floor: the LP bound plus what no schedule avoids in each tile: smallest load, start, feeder latency, drain (planLowerBound). */
   readonly lowerBound: number;
   /** Column runs (a column once per tile) on ANN arrays and on SNN cores. */
   readonly annColumns: number;
@@ -48,7 +48,7 @@ export function evaluatePolicy(layer: GemmLayer, design: Design, policy: PolicyN
     prediction,
     modelMakespan: planMakespan(plan),
     columnBound: planColumnBound(plan),
-    lowerBound: planLowerBound(plan, design.params),
+    lowerBound: planLowerBound(plan),
     annColumns: columnsOn(plan, 'ann'),
     snnColumns: columnsOn(plan, 'snn'),
   };

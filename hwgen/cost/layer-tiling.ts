@@ -1,95 +1,202 @@
 /**
- * Tiling a layer along M so that every tile fits one core's memories (generate/ann-core/layout.ts and
- * generate/snn-core/layout.ts, "A layer fits one core when ..."). Tiles run one after another, each with its
- * weights and bias/θ reloaded; every tile sees all N input columns and produces its rows of Y.
+ * Tiling a layer in two dimensions, as the host protocol does (hwgen/generate/dispatcher/spec.md, "Host
+ * protocol: tiles, bus cycles and the exact layer model"):
  *
- * A tile must fit every kind of core that may run its columns, so the tile height is the smallest of the
- * kinds' capacities. A kind whose memories cannot hold even one row group of the layer (K too long for its
- * weight memory or its column/event buffer) is left out for that layer: its cores sit idle, and the
+ *   - row tiles [rowStart, rowEnd): the rows of W one core holds (its weight and bias/θ memories), the
+ *     largest height every usable kind holds, and never more than one output bank holds for one column;
+ *   - each row tile is cut into column tiles [colStart, colEnd) of Nt columns, the largest Nt that every
+ *     usable kind's replica (dense: J·Nt words, events: K·Nt worst case, so the tiling does not depend on
+ *     the data), the schedule memory (Nt entries) and an output bank (M_tile·Nt levels) hold.
+ *
+ * Order: row tiles outer, column tiles inner; the weights stay in the cores across the column tiles of a row
+ * tile. A kind whose memories cannot hold even one row group and one column (K too long for its weight
+ * memory, its column/event buffer or its replica) is left out for that layer: its cores sit idle and the
  * scheduler only sees the other kind. Tiling along K is not offered: a column's partial sums would have to
  * leave the core before the QCFS output stage, which the contract has no place for.
  */
 import { InputError } from '../errors.ts';
 import { annCoreGeometryOf } from '../generate/ann-core/layout.ts';
-import type { CoreKind, Machines } from '../schedule/types.ts';
+import type { CoreKind, Machines, Schedule } from '../schedule/types.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
 import type { GemmShape } from '../workload/shapes.ts';
 import type { CoreParams } from './column-costs.ts';
+import type { Design } from './design.ts';
 
-/** Rows [rowStart, rowEnd) of a layer, and the kinds of core that may run its columns. */
+/** What tiling needs of a design. */
+export type TilingDesign = Pick<Design, 'params' | 'buffers'>;
+
+/** Rows [rowStart, rowEnd) and columns [colStart, colEnd) of a layer, and the kinds of core that may run them. */
 export interface LayerTile {
+  /** Position in protocol order (row tiles outer, column tiles inner). */
   readonly index: number;
+  /** Index of its row tile. */
+  readonly rowTile: number;
   readonly rowStart: number;
   readonly rowEnd: number;
+  readonly colStart: number;
+  readonly colEnd: number;
+  /** The first column tile of its row tile: the weights are loaded before it. */
+  readonly firstInRow: boolean;
   readonly kinds: readonly CoreKind[];
 }
 
-/** Why one core of a kind cannot hold a row group of a layer with this K, or undefined when it can. */
-function annRefusal(K: number, params: CoreParams): string | undefined {
-  const { chunks } = annCoreGeometryOf({ M: 1, K }, params.ann);
-  if (chunks > params.ann.maxChunks) return `an ANN array's column buffer holds ${params.ann.maxChunks * params.ann.cols} levels (limits.maxK)`;
-  if (chunks > params.ann.weightDepth) return `an ANN array holds ${params.ann.weightDepth} weight words, one row group needs J = ${chunks}`;
-  return undefined;
-}
-
-function snnRefusal(K: number, params: CoreParams): string | undefined {
+/** Why one core of a kind cannot hold a row group and one column of a layer with this K, or undefined when it can. */
+export function kindRefusal(kind: CoreKind, K: number, design: TilingDesign): string | undefined {
+  const { params, buffers } = design;
+  if (kind === 'ann') {
+    const { chunks } = annCoreGeometryOf({ M: 1, K }, params.ann);
+    if (chunks > params.ann.maxChunks) return `an ANN array's column buffer holds ${params.ann.maxChunks * params.ann.cols} levels (limits.maxK)`;
+    if (chunks > params.ann.weightDepth) return `an ANN array holds ${params.ann.weightDepth} weight words, one row group needs J = ${chunks}`;
+    if (chunks > buffers.actDepth) return `an ANN array's dense replica holds ${buffers.actDepth} words, one column needs J = ${chunks}`;
+    return undefined;
+  }
   if (K > params.snn.maxEvents) return `an SNN core's event buffer holds ${params.snn.maxEvents} events (limits.maxK)`;
   if (K > params.snn.weightDepth) return `an SNN core holds ${params.snn.weightDepth} weight words, one lane group needs K = ${K}`;
+  if (K > buffers.evDepth) return `an SNN core's event replica holds ${buffers.evDepth} events, one column may need K = ${K}`;
   return undefined;
 }
 
-/** The most rows of W one core of each kind holds for a layer with K inputs (0: not one group). */
+/** The most rows of W one core of each kind holds for a layer with K inputs (memory capacity only; 0: not one group). */
 export function maxTileRows(K: number, params: CoreParams): Record<CoreKind, number> {
   const { chunks } = annCoreGeometryOf({ M: 1, K }, params.ann);
-  const annGroups = annRefusal(K, params) === undefined ? Math.min(params.ann.btDepth, Math.floor(params.ann.weightDepth / chunks)) : 0;
-  const snnGroups = snnRefusal(K, params) === undefined ? Math.min(params.snn.btDepth, Math.floor(params.snn.weightDepth / K)) : 0;
+  const annFits = chunks <= params.ann.maxChunks && chunks <= params.ann.weightDepth;
+  const snnFits = K <= params.snn.maxEvents && K <= params.snn.weightDepth;
+  const annGroups = annFits ? Math.min(params.ann.btDepth, Math.floor(params.ann.weightDepth / chunks)) : 0;
+  const snnGroups = snnFits ? Math.min(params.snn.btDepth, Math.floor(params.snn.weightDepth / K)) : 0;
   return { ann: annGroups * params.ann.rows, snn: snnGroups * params.snn.lanes };
 }
 
-/** The kinds that have cores and can hold at least one group; refuses a layer no core can hold. */
-function usableKinds(shape: Pick<GemmLayer, 'name' | 'M' | 'K'>, params: CoreParams, machines: Machines): CoreKind[] {
-  const kinds: CoreKind[] = [];
-  const reasons: string[] = [];
-  const annWhy = machines.annArrays === 0 ? 'the design has no ANN array' : annRefusal(shape.K, params);
-  const snnWhy = machines.snnCores === 0 ? 'the design has no SNN core' : snnRefusal(shape.K, params);
-  if (annWhy === undefined) kinds.push('ann');
-  else reasons.push(annWhy);
-  if (snnWhy === undefined) kinds.push('snn');
-  else reasons.push(snnWhy);
-  if (kinds.length === 0) throw new InputError(`layer ${shape.name} (M=${shape.M}, K=${shape.K})`, 'K', `no core can hold it: ${reasons.join('; ')}`);
+/** The kinds that have cores and can hold the layer; refuses a layer no core can hold, saying why for each kind. */
+export function usableKinds(shape: Pick<GemmLayer, 'name' | 'M' | 'K'>, design: TilingDesign, machines: Machines): CoreKind[] {
+  const why: Record<CoreKind, string | undefined> = {
+    ann: machines.annArrays === 0 ? 'the design has no ANN array' : kindRefusal('ann', shape.K, design),
+    snn: machines.snnCores === 0 ? 'the design has no SNN core' : kindRefusal('snn', shape.K, design),
+  };
+  const kinds = (['ann', 'snn'] as const).filter((kind) => why[kind] === undefined);
+  if (kinds.length === 0) throw new InputError(`layer ${shape.name} (M=${shape.M}, K=${shape.K})`, 'K', `no core can hold it: ${why.ann}; ${why.snn}`);
   return kinds;
 }
 
+/** Each bound on a column tile's width Nt for a row tile of `rows` rows (Infinity: the kind is not usable). */
+export interface ColumnLimits {
+  /** floor(ACT_DEPTH / J): the dense replica (ANN). */
+  readonly act: number;
+  /** floor(EV_DEPTH / K): the event replica at K events per column, the worst case (SNN). */
+  readonly ev: number;
+  /** SCHED_DEPTH: one schedule entry per column (any one core may get them all). */
+  readonly sched: number;
+  /** floor(OUT_DEPTH / rows): an output bank (any one core may get every column). */
+  readonly out: number;
+}
+
+export function columnLimits(rows: number, K: number, kinds: readonly CoreKind[], design: TilingDesign): ColumnLimits {
+  const { buffers, params } = design;
+  const { chunks } = annCoreGeometryOf({ M: 1, K }, params.ann);
+  return {
+    act: kinds.includes('ann') ? Math.floor(buffers.actDepth / chunks) : Number.POSITIVE_INFINITY,
+    ev: kinds.includes('snn') ? Math.floor(buffers.evDepth / K) : Number.POSITIVE_INFINITY,
+    sched: buffers.schedDepth,
+    out: Math.floor(buffers.outDepth / rows),
+  };
+}
+
+/** Nt: the widest column tile every limit allows (at least 1 once the kinds and the row height are chosen). */
+export function maxTileColumns(rows: number, K: number, kinds: readonly CoreKind[], design: TilingDesign): number {
+  const limits = columnLimits(rows, K, kinds, design);
+  return Math.min(limits.act, limits.ev, limits.sched, limits.out);
+}
+
 /**
- * The tiles of a layer: full tiles of the largest height every usable kind holds, the last one taking the
- * remaining rows. A layer that fits is one tile of all M rows.
+ * The row-tile height: the largest every usable kind's memories hold, and at most OUT_DEPTH so that one
+ * column of the tile fits one output bank. Full row tiles first, the remainder last.
  */
-export function tileLayer(shape: Pick<GemmLayer, 'name' | 'M' | 'K'>, params: CoreParams, machines: Machines): LayerTile[] {
-  const kinds = usableKinds(shape, params, machines);
-  const capacity = maxTileRows(shape.K, params);
-  const height = Math.min(shape.M, ...kinds.map((kind) => capacity[kind]));
+export function tileRowHeight(shape: Pick<GemmShape, 'M' | 'K'>, kinds: readonly CoreKind[], design: TilingDesign): number {
+  const capacity = maxTileRows(shape.K, design.params);
+  return Math.min(shape.M, design.buffers.outDepth, ...kinds.map((kind) => capacity[kind]));
+}
+
+/**
+ * The tiles of a layer in protocol order: row tiles outer, column tiles inner; the host loads and runs them
+ * in this order. A layer that fits is one tile.
+ */
+export function tileLayer(shape: Pick<GemmLayer, 'name' | 'M' | 'K' | 'N'>, design: TilingDesign, machines: Machines): LayerTile[] {
+  const kinds = usableKinds(shape, design, machines);
+  const height = tileRowHeight(shape, kinds, design);
   const tiles: LayerTile[] = [];
-  for (let rowStart = 0; rowStart < shape.M; rowStart += height) {
-    tiles.push({ index: tiles.length, rowStart, rowEnd: Math.min(rowStart + height, shape.M), kinds });
+  for (let rowStart = 0, rowTile = 0; rowStart < shape.M; rowStart += height, rowTile += 1) {
+    const rowEnd = Math.min(rowStart + height, shape.M);
+    const width = maxTileColumns(rowEnd - rowStart, shape.K, kinds, design);
+    for (let colStart = 0; colStart < shape.N; colStart += width) {
+      tiles.push({ index: tiles.length, rowTile, rowStart, rowEnd, colStart, colEnd: Math.min(colStart + width, shape.N), firstInRow: colStart === 0, kinds });
+    }
   }
   return tiles;
 }
 
-/** The rows of a tile as a layer of their own: W, b and θ restricted, the same input X. No copies. */
+/** Tiles grouped by row tile, in protocol order. */
+export function rowTilesOf<T extends { readonly tile: LayerTile }>(items: readonly T[]): T[][] {
+  const rows: T[][] = [];
+  for (const item of items) {
+    if (item.tile.firstInRow || rows.length === 0) rows.push([]);
+    rows[rows.length - 1]?.push(item);
+  }
+  return rows;
+}
+
+function isWholeLayer(layer: Pick<GemmShape, 'M' | 'N'>, tile: LayerTile): boolean {
+  return tile.rowStart === 0 && tile.rowEnd === layer.M && tile.colStart === 0 && tile.colEnd === layer.N;
+}
+
+/** Rows [r0, r1), columns [c0, c1) of a row-major matrix `width` wide: itself or a view when all columns are kept, else a copy. */
+function block(matrix: Uint8Array, width: number, r0: number, r1: number, c0: number, c1: number): Uint8Array {
+  if (c0 === 0 && c1 === width) return r0 === 0 && r1 * width === matrix.length ? matrix : matrix.subarray(r0 * width, r1 * width);
+  const columns = c1 - c0;
+  const out = new Uint8Array((r1 - r0) * columns);
+  for (let r = r0; r < r1; r++) out.set(matrix.subarray(r * width + c0, r * width + c1), (r - r0) * columns);
+  return out;
+}
+
+/**
+ * A tile as a layer of its own: W, b and θ restricted to its rows (views), X to its columns (a K×Nt copy,
+ * or the same array when the tile has every column).
+ */
 export function tileSubLayer(layer: GemmLayer, tile: LayerTile): GemmLayer {
-  const { rowStart, rowEnd } = tile;
-  const whole = rowStart === 0 && rowEnd === layer.M;
+  const { rowStart, rowEnd, colStart, colEnd } = tile;
   return {
     ...layer,
-    name: whole ? layer.name : `${layer.name}[${rowStart}:${rowEnd}]`,
+    name: isWholeLayer(layer, tile) ? layer.name : `${layer.name}[${rowStart}:${rowEnd},${colStart}:${colEnd}]`,
     M: rowEnd - rowStart,
+    N: colEnd - colStart,
     weights: layer.weights.subarray(rowStart * layer.K, rowEnd * layer.K),
     bias: layer.bias.subarray(rowStart, rowEnd),
     theta: layer.theta.subarray(rowStart, rowEnd),
+    input: block(layer.input, layer.N, 0, layer.K, colStart, colEnd),
   };
 }
 
-/** A tile's rows of the layer's output levels Y (M×N row-major): contiguous, so a view. */
+/** A tile's block of the layer's output levels Y (M×N row-major): M_tile×Nt, row-major. */
 export function tileOutputs(outputs: Uint8Array, tile: LayerTile, shape: Pick<GemmShape, 'N'>): Uint8Array {
-  return outputs.subarray(tile.rowStart * shape.N, tile.rowEnd * shape.N);
+  return block(outputs, shape.N, tile.rowStart, tile.rowEnd, tile.colStart, tile.colEnd);
+}
+
+/**
+ * A whole-layer schedule restricted to each of `tiles` (column tiles of one row tile, or any tiles): each core
+ * keeps its order, columns renumbered to the tile (n − colStart). One pass over the schedule.
+ */
+export function tileSchedules(schedule: Schedule, tiles: readonly LayerTile[], N: number): Schedule[] {
+  const owner = new Int32Array(N).fill(-1);
+  tiles.forEach((tile, t) => owner.fill(t, tile.colStart, tile.colEnd));
+  const split = tiles.map((): Schedule => ({ policy: schedule.policy, cores: schedule.cores.map((core) => ({ kind: core.kind, index: core.index, columns: [] })) }));
+  schedule.cores.forEach((core, c) => {
+    for (const n of core.columns) {
+      const t = owner[n] ?? -1;
+      if (t >= 0) split[t]?.cores[c]?.columns.push(n - (tiles[t]?.colStart ?? 0));
+    }
+  });
+  return split;
+}
+
+/** A whole-layer schedule restricted to one tile's columns (see tileSchedules). */
+export function tileSchedule(schedule: Schedule, tile: LayerTile): Schedule {
+  return tileSchedules(schedule, [tile], tile.colEnd)[0] as Schedule;
 }

@@ -1,54 +1,52 @@
 /**
- * Cycles, events, energy and EDP of a whole layer on a design, under a static column schedule.
+ * Cycles, events, energy and EDP of a whole layer on a design, under a static column schedule, exactly as the
+ * host protocol runs it (hwgen/generate/dispatcher/spec.md, "Host protocol: tiles, bus cycles and the exact
+ * layer model"):
+ *   - the layer is cut into row tiles and each row tile into column tiles (layer-tiling.ts), run one after
+ *     another in that order;
+ *   - a tile costs load + 1 + run + drain cycles (tile-model.ts): the load is the busiest of 7 parallel load
+ *     buses, the run is predictDispatch (the cores' exact models plus the feeder latency, co-simulated on the
+ *     accelerator top) plus RUN_WAIT_OFFSET, the drain reads M_tile·Nt levels;
+ *   - events are the cores' streams plus every buffer byte the loads, the feeders, the schedule and the output
+ *     banks move.
+ * Only the run depends on data; everything else is counted from the protocol, so the model is exact as far as
+ * the host program follows the protocol.
  *
- * What is exact and what is not (README.md in this folder):
- *   - each core's part is exact: it runs its column list, and predictAnnCore / predictSnnCore, proven equal to
- *     the RTL by co-simulation, give its cycles and events;
- *   - the rest models the planned column dispatcher and accelerator top, which do not exist yet
- *     (PROVISIONAL, not proven in RTL): a layer too big for one core is tiled along M (layer-tiling.ts), tiles
- *     run one after another; before a tile, every core that has columns gets the tile's weight and bias/θ
- *     words over ONE shared load bus, one word per cycle, cores in order of decreasing stream length, and each
- *     core starts streaming as soon as its own load is done; a tile ends DISPATCH_OVERHEAD_CYCLES after the
- *     last core's last output beat.
+ * Planning (planLayer) schedules each column tile's columns with a policy on the column-cost model; `cost` also
+ * picks which kinds of core a column tile uses, since a kind's replica load does not shrink with its share of
+ * the columns (planTile).
  */
 import type { Accelerator } from '../config/load-config.ts';
-import { annCoreGeometryOf } from '../generate/ann-core/layout.ts';
-import { snnCoreGeometryOf } from '../generate/snn-core/layout.ts';
+import { FEEDER_LATENCY } from '../generate/dispatcher/feeder.ts';
 import { annLayer } from '../golden/ann.ts';
-import { checkSchedule, schedule as scheduleColumns, summarize } from '../schedule/index.ts';
+import { checkSchedule, makespanLowerBound, schedule as scheduleColumns, summarize } from '../schedule/index.ts';
 import type { ColumnCosts, CoreKind, Machines, PolicyName, Schedule, ScheduledCore, ScheduleSummary } from '../schedule/types.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
 import type { GemmShape } from '../workload/shapes.ts';
-import { annCoreLoadEvents, annCoreParams, predictAnnCore } from './ann-core.ts';
-import { type CoreParams, columnCosts } from './column-costs.ts';
+import { columnCosts } from './column-costs.ts';
+import { type Design, designOf } from './design.ts';
+import { RUN_WAIT_OFFSET } from './dispatcher.ts';
 import { DEFAULT_ENERGY_PJ, type EventCounts, addEvents, energyPicojoules, zeroEvents } from './events.ts';
-import { type LayerTile, maxTileRows, tileLayer, tileOutputs, tileSubLayer } from './layer-tiling.ts';
-import { predictSnnCore, snnCoreLoadEvents, snnCoreParams } from './snn-core.ts';
+import { type LayerTile, kindRefusal, rowTilesOf, tileLayer, tileOutputs, tileSchedules, tileSubLayer } from './layer-tiling.ts';
+import { type TilePrediction, type TileSramBytes, kindsUsedBy, predictTileRun, tileLoadWords } from './tile-model.ts';
 
-export { type LayerTile, maxTileRows, tileLayer, tileOutputs, tileSubLayer } from './layer-tiling.ts';
-
-/**
- * PROVISIONAL (planned dispatcher): cycles a tile takes beyond its cores' streams: one to read the first
- * activation word from the activation buffer (a synchronous SRAM read) before the first input beat, one to
- * write the last output level into the output buffer after the last output beat.
- */
-export const DISPATCH_OVERHEAD_CYCLES = 2;
-
-/** The cores of a design: both kinds' parameters and how many of each. */
-export interface Design {
-  readonly params: CoreParams;
-  readonly machines: Machines;
-  readonly clockMHz: number;
-}
-
-export function designOf(accelerator: Accelerator): Design {
-  const { ann, snn, clockMHz } = accelerator.config;
-  return {
-    params: { ann: annCoreParams(accelerator), snn: snnCoreParams(accelerator) },
-    machines: { annArrays: ann.arrays, snnCores: snn.cores },
-    clockMHz,
-  };
-}
+export { type Design, type DesignBuffers, designBuffersOf, designOf } from './design.ts';
+export {
+  type ColumnLimits,
+  type LayerTile,
+  columnLimits,
+  kindRefusal,
+  maxTileColumns,
+  maxTileRows,
+  rowTilesOf,
+  tileLayer,
+  tileOutputs,
+  tileRowHeight,
+  tileSchedule,
+  tileSchedules,
+  tileSubLayer,
+} from './layer-tiling.ts';
+export { LOAD_BUSES, type LoadBus, type LoadWords, type TilePrediction, type TileSramBytes, kindsUsedBy, tileLoadWords } from './tile-model.ts';
 
 export interface LayerOptions {
   /** The layer's output levels Y (M×N row-major, as annLayer returns); computed once when absent. */
@@ -64,23 +62,26 @@ export interface LayerOptions {
 export interface TilePlan {
   readonly tile: LayerTile;
   readonly costs: ColumnCosts;
-  /** All A + S cores (ANN arrays first), idle ones included; cores of a kind the tile cannot use stay empty. */
+  /** The tile's columns (tile-local numbers) on all A + S cores (ANN arrays first), idle ones included. */
   readonly schedule: Schedule;
   /** The policy actually used: `ann`/`snn` fall back to the other kind when the tile cannot use theirs. */
   readonly policy: PolicyName;
-  /** Makespan, energy and lower bound of the column-cost model on the cores the tile may use. */
+  /** Makespan, energy and LP lower bound of the column-cost model on the cores the schedule may use. */
   readonly summary: ScheduleSummary;
+  /** A floor on the tile's predicted cycles under any schedule (tileLowerBound). */
+  readonly lowerBound: number;
 }
 
 export interface LayerPlan {
   readonly policy: PolicyName;
   readonly shape: Pick<GemmShape, 'M' | 'K' | 'N'>;
+  /** In protocol order. */
   readonly tiles: readonly TilePlan[];
 }
 
-/** The cores a tile may use: the design's, with the kinds it cannot use set to 0. */
-function tileMachines(tile: LayerTile, machines: Machines): Machines {
-  return { annArrays: tile.kinds.includes('ann') ? machines.annArrays : 0, snnCores: tile.kinds.includes('snn') ? machines.snnCores : 0 };
+/** The design's cores of the given kinds (the others set to 0). */
+function machinesOfKinds(kinds: readonly CoreKind[], machines: Machines): Machines {
+  return { annArrays: kinds.includes('ann') ? machines.annArrays : 0, snnCores: kinds.includes('snn') ? machines.snnCores : 0 };
 }
 
 function idleCores(kind: CoreKind, count: number): ScheduledCore[] {
@@ -100,10 +101,9 @@ function widenSchedule(narrow: Schedule, usable: Machines, machines: Machines): 
  * the layer they fall back to the other kind. `cost` and `random` tile so that every tile fits both kinds.
  */
 function machinesForPolicy(policy: PolicyName, shape: Pick<GemmLayer, 'K'>, design: Design): Machines {
-  const capacity = maxTileRows(shape.K, design.params);
   const { annArrays, snnCores } = design.machines;
-  if (policy === 'ann' && annArrays > 0 && capacity.ann > 0) return { annArrays, snnCores: 0 };
-  if (policy === 'snn' && snnCores > 0 && capacity.snn > 0) return { annArrays: 0, snnCores };
+  if (policy === 'ann' && annArrays > 0 && kindRefusal('ann', shape.K, design) === undefined) return { annArrays, snnCores: 0 };
+  if (policy === 'snn' && snnCores > 0 && kindRefusal('snn', shape.K, design) === undefined) return { annArrays: 0, snnCores };
   return design.machines;
 }
 
@@ -113,57 +113,104 @@ function effectivePolicy(policy: PolicyName, usable: Machines): PolicyName {
   return policy;
 }
 
-/** Tiles the layer for `policy` and schedules every tile's columns with it. */
+/** The non-empty sets of kinds a column tile may give columns to, both kinds first. */
+function kindSets(kinds: readonly CoreKind[]): CoreKind[][] {
+  return kinds.length === 2 ? [['ann', 'snn'], ['ann'], ['snn']] : [[...kinds]];
+}
+
+/**
+ * load(U) of a tile: its busiest load bus when it gives columns to the kinds U (so loads their replicas) and,
+ * first in its row tile, loads their weights. Exact when the row tile uses exactly U; a floor otherwise.
+ */
+function tileLoadOf(tile: LayerTile, sub: GemmLayer, design: Design): (kinds: readonly CoreKind[]) => number {
+  const words = tileLoadWords(sub, tile.kinds, tile.firstInRow ? tile.kinds : [], design);
+  const busesOf = (kind: CoreKind) => (kind === 'ann' ? [words.act, words.annW, words.annBt] : [words.ev, words.snnW, words.snnBt]);
+  return (kinds) => Math.max(words.sched, ...kinds.flatMap(busesOf));
+}
+
+/** The constant part of a tile's cycles: start, the feeder latency, RUN_WAIT_OFFSET and the drain. */
+function tileFixedCycles(sub: GemmLayer): number {
+  return 1 + FEEDER_LATENCY + RUN_WAIT_OFFSET + sub.M * sub.N;
+}
+
+/**
+ * A floor on a tile's cycles that no schedule of its columns beats (in the column-cost model for the run):
+ *
+ *     min over the sets U of kinds the tile may give columns to of   load(U) + LP bound of the columns on U's cores
+ *     + 1 (start) + FEEDER_LATENCY + RUN_WAIT_OFFSET (the run's constant part) + M_tile·Nt (drain)
+ *
+ * with load(U) = max(Nt, the replica words of every kind in U and, in the first column tile of a row tile, their
+ * weight and bias/θ words): a schedule that uses the kinds U loads at least that. Taking the minimum over U,
+ * not the cheapest load plus the LP bound on all cores, keeps the floor honest when a kind's replica load costs
+ * more than its cores save.
+ */
+export function tileLowerBound(tile: LayerTile, sub: GemmLayer, costs: ColumnCosts, design: Design): number {
+  const loadOf = tileLoadOf(tile, sub, design);
+  const best = Math.min(...kindSets(tile.kinds).map((kinds) => loadOf(kinds) + makespanLowerBound(costs, machinesOfKinds(kinds, design.machines))));
+  return best + tileFixedCycles(sub);
+}
+
+interface Candidate {
+  readonly machines: Machines;
+  readonly policy: PolicyName;
+  readonly schedule: Schedule;
+  readonly summary: ScheduleSummary;
+  /** load(U) + column-cost makespan: what the choice between kind sets minimises. */
+  readonly estimate: number;
+}
+
+/**
+ * The tile's schedule. `cost` also chooses which kinds the tile uses: a kind's replica must be loaded before the
+ * run whatever share of the columns it gets (an SNN column is up to K event words against J dense words), so
+ * giving columns to both kinds can cost more load than their cores save. For each set U of usable kinds (both
+ * first, so ties keep both), the `cost` scheduler runs on U's cores, and the set with the least load(U) + makespan
+ * wins. Other policies use every usable kind (`ann`/`snn`: their own, falling back to the other).
+ */
+function planTile(layer: GemmLayer, tile: LayerTile, design: Design, policy: PolicyName, options: LayerOptions & { readonly seed: number; readonly outputs: Uint8Array }): TilePlan {
+  const sub = tileSubLayer(layer, tile);
+  const costs = columnCosts(sub, design.params, { outputs: tileOutputs(options.outputs, tile, layer), energyTable: options.energyTable });
+  const loadOf = tileLoadOf(tile, sub, design);
+  const candidates = (policy === 'cost' ? kindSets(tile.kinds) : [tile.kinds]).map((kinds): Candidate => {
+    const machines = machinesOfKinds(kinds, design.machines);
+    const used = effectivePolicy(policy, machines);
+    const schedule = scheduleColumns(costs, machines, used, { seed: options.seed });
+    const summary = summarize(schedule, costs, machines);
+    return { machines, policy: used, schedule, summary, estimate: loadOf(kinds) + summary.makespan };
+  });
+  const best = candidates.reduce((chosen, candidate) => (candidate.estimate < chosen.estimate ? candidate : chosen));
+  return {
+    tile,
+    costs,
+    schedule: widenSchedule(best.schedule, best.machines, design.machines),
+    policy: best.policy,
+    summary: best.summary,
+    lowerBound: tileLowerBound(tile, sub, costs, design),
+  };
+}
+
+/** Tiles the layer for `policy` and schedules every tile's columns with it (planTile). */
 export function planLayer(layer: GemmLayer, design: Design, policy: PolicyName, options: LayerOptions & { readonly seed: number }): LayerPlan {
   const outputs = options.outputs ?? annLayer(layer);
-  const tiles = tileLayer(layer, design.params, machinesForPolicy(policy, layer, design)).map((tile): TilePlan => {
-    const costs = columnCosts(tileSubLayer(layer, tile), design.params, { outputs: tileOutputs(outputs, tile, layer), energyTable: options.energyTable });
-    const usable = tileMachines(tile, design.machines);
-    const used = effectivePolicy(policy, usable);
-    const narrow = scheduleColumns(costs, usable, used, { seed: options.seed });
-    return { tile, costs, schedule: widenSchedule(narrow, usable, design.machines), policy: used, summary: summarize(narrow, costs, usable) };
-  });
+  const tiles = tileLayer(layer, design, machinesForPolicy(policy, layer, design)).map((tile) => planTile(layer, tile, design, policy, { ...options, outputs }));
   return { policy, shape: { M: layer.M, K: layer.K, N: layer.N }, tiles };
 }
 
 // ---------------------------------------------------------------------------------------------
-// Prediction: exact cores, provisional loads.
-
-/** One core's part of a tile. */
-export interface CoreRun {
-  readonly kind: CoreKind;
-  readonly index: number;
-  readonly columns: number;
-  /** Weight and bias/θ words written before it starts (0 for an idle core: nothing to load). */
-  readonly loadWords: number;
-  /** Cycle (from the tile's start) its load ends and its stream begins. */
-  readonly start: number;
-  /** Exact cycles of its stream (predictAnnCore / predictSnnCore). */
-  readonly cycles: number;
-  /** Exact events of its stream, loads excluded. */
-  readonly events: EventCounts;
-  /** Bytes written into its memories by the load. */
-  readonly loadEvents: EventCounts;
-}
-
-export interface TilePrediction {
-  readonly tile: LayerTile;
-  readonly cores: readonly CoreRun[];
-  /** max over cores of start + cycles, plus DISPATCH_OVERHEAD_CYCLES. */
-  readonly cycles: number;
-  /** Words on the shared load bus: Σ loadWords. */
-  readonly loadCycles: number;
-  /** Streams plus loads. */
-  readonly events: EventCounts;
-}
+// Prediction: exact by protocol.
 
 export interface LayerPrediction {
   readonly name: string;
+  /** In protocol order. */
   readonly tiles: readonly TilePrediction[];
   /** Σ over tiles: tiles run one after another. */
   readonly cycles: number;
+  /** Σ over tiles of the load, run and drain phases (cycles = load + tiles + run + drain). */
   readonly loadCycles: number;
+  readonly runCycles: number;
+  readonly drainCycles: number;
   readonly events: EventCounts;
+  /** The events' parts, summed over tiles: the cores' streams and the dispatcher's and loads' buffer bytes. */
+  readonly breakdown: { readonly cores: EventCounts; readonly dispatcher: TileSramBytes };
   readonly energyPj: number;
   readonly seconds: number;
   /** energy × time, pJ·s; `edpJs` is the same in J·s. */
@@ -171,114 +218,98 @@ export interface LayerPrediction {
   readonly edpJs: number;
 }
 
-/** Words a core of this kind needs for a layer of this shape: weights plus one bias/θ word per group. */
-export function loadWordsOf(kind: CoreKind, shape: Pick<GemmShape, 'M' | 'K'>, params: CoreParams): number {
-  if (kind === 'ann') {
-    const { groups, chunks } = annCoreGeometryOf(shape, params.ann);
-    return groups * chunks + groups;
-  }
-  const { groups } = snnCoreGeometryOf(shape, params.snn);
-  return groups * shape.K + groups;
-}
-
-function loadEventsOf(kind: CoreKind, shape: Pick<GemmShape, 'M' | 'K'>, params: CoreParams): EventCounts {
-  return kind === 'ann' ? annCoreLoadEvents(shape, params.ann) : snnCoreLoadEvents(shape, params.snn);
-}
-
-interface StreamRun {
-  readonly core: ScheduledCore;
-  readonly cycles: number;
-  readonly events: EventCounts;
-}
-
-function streamOf(core: ScheduledCore, layer: GemmLayer, outputs: Uint8Array, params: CoreParams): StreamRun {
-  if (core.columns.length === 0) return { core, cycles: 0, events: zeroEvents() };
-  const prediction = core.kind === 'ann' ? predictAnnCore(layer, core.columns, params.ann, outputs) : predictSnnCore(layer, core.columns, params.snn, outputs);
-  return { core, cycles: prediction.cycles, events: { ...prediction.events } };
+function checkTileSchedule(schedule: Schedule, tile: LayerTile, sub: GemmLayer, machines: Machines): void {
+  const problems = checkSchedule(schedule, sub.N, machines);
+  const misplaced = schedule.cores.find((core) => core.columns.length > 0 && !tile.kinds.includes(core.kind));
+  if (misplaced !== undefined) problems.push(`${misplaced.kind} ${misplaced.index} has columns, but no ${misplaced.kind} core can hold the layer`);
+  if (problems.length > 0) throw new RangeError(`schedule of ${sub.name}: ${problems.slice(0, 3).join('; ')}`);
 }
 
 /**
- * Loads over the shared bus in order of decreasing stream length (ties: core order), which minimises
- * max(load end + stream) for one bus (Jackson's rule); idle cores are not loaded.
+ * The exact cycles and events of one tile of `layer` (whole-layer `outputs`), `schedule` being the tile's
+ * columns in tile-local numbers and `weightKinds` the kinds whose weights are loaded before it.
  */
-function loadSchedule(streams: readonly StreamRun[], layer: GemmLayer, params: CoreParams): CoreRun[] {
-  const order = streams.map((_, i) => i).sort((a, b) => (streams[b]?.cycles ?? 0) - (streams[a]?.cycles ?? 0) || a - b);
-  const runs = new Array<CoreRun>(streams.length);
-  let busEnd = 0;
-  for (const i of order) {
-    const { core, cycles, events } = streams[i] as StreamRun;
-    const busy = core.columns.length > 0;
-    const loadWords = busy ? loadWordsOf(core.kind, layer, params) : 0;
-    busEnd += loadWords;
-    const loadEvents = busy ? loadEventsOf(core.kind, layer, params) : zeroEvents();
-    runs[i] = { kind: core.kind, index: core.index, columns: core.columns.length, loadWords, start: busy ? busEnd : 0, cycles, events, loadEvents };
-  }
-  return runs;
-}
-
-function checkTileSchedule(schedule: Schedule, tile: LayerTile, layer: GemmLayer, machines: Machines): void {
-  const problems = checkSchedule(schedule, layer.N, machines);
-  const misplaced = schedule.cores.find((core) => core.columns.length > 0 && !tile.kinds.includes(core.kind));
-  if (misplaced !== undefined) problems.push(`${misplaced.kind} ${misplaced.index} has columns, but no ${misplaced.kind} core can hold the layer's weights`);
-  if (problems.length > 0) throw new RangeError(`schedule of ${layer.name} rows ${tile.rowStart}..${tile.rowEnd - 1}: ${problems.slice(0, 3).join('; ')}`);
-}
-
-/** Exact core streams and the provisional load of one tile. */
-export function predictTile(layer: GemmLayer, tile: LayerTile, schedule: Schedule, design: Design, outputs: Uint8Array): TilePrediction {
+export function predictTile(layer: GemmLayer, tile: LayerTile, schedule: Schedule, design: Design, outputs: Uint8Array, weightKinds: readonly CoreKind[]): TilePrediction {
   const sub = tileSubLayer(layer, tile);
   checkTileSchedule(schedule, tile, sub, design.machines);
-  const subOutputs = tileOutputs(outputs, tile, layer);
-  const cores = loadSchedule(
-    schedule.cores.map((core) => streamOf(core, sub, subOutputs, design.params)),
-    sub,
-    design.params,
-  );
-  const finish = cores.reduce((latest, core) => Math.max(latest, core.columns > 0 ? core.start + core.cycles : 0), 0);
-  const events = cores.reduce((sum, core) => addEvents(addEvents(sum, core.events), core.loadEvents), zeroEvents());
-  return { tile, cores, cycles: finish + DISPATCH_OVERHEAD_CYCLES, loadCycles: cores.reduce((sum, core) => sum + core.loadWords, 0), events };
+  return predictTileRun(tile, sub, tileOutputs(outputs, tile, layer), schedule, weightKinds, design);
 }
 
-/** One schedule of the layer's columns for every tile, or a plan (a tiling and a schedule per tile). */
+/** One schedule of the layer's columns, restricted to every tile, or a plan (a tiling and a schedule per tile). */
 export type LayerSchedule = Schedule | LayerPlan;
+
+interface ScheduledTile {
+  readonly tile: LayerTile;
+  readonly schedule: Schedule;
+}
 
 /** The kinds a schedule gives columns to (all of the design's when it gives none). */
 function machinesUsedBy(schedule: Schedule, machines: Machines): Machines {
-  const uses = (kind: CoreKind) => schedule.cores.some((core) => core.kind === kind && core.columns.length > 0);
-  if (!uses('ann') && !uses('snn')) return machines;
-  return { annArrays: uses('ann') ? machines.annArrays : 0, snnCores: uses('snn') ? machines.snnCores : 0 };
+  const used = kindsUsedBy(schedule);
+  if (used.length === 0) return machines;
+  return { annArrays: used.includes('ann') ? machines.annArrays : 0, snnCores: used.includes('snn') ? machines.snnCores : 0 };
 }
 
-/** Each tile with its schedule: a plan's own, or the one schedule on a tiling for the kinds it uses. */
-function tilesWithSchedules(layer: GemmLayer, schedule: LayerSchedule, design: Design): { tile: LayerTile; schedule: Schedule }[] {
-  if ('tiles' in schedule) {
-    const last = schedule.tiles.at(-1)?.tile;
-    if (last?.rowEnd !== layer.M) throw new RangeError(`the plan's tiles cover rows 0..${(last?.rowEnd ?? 0) - 1}, layer ${layer.name} has M = ${layer.M}`);
-    return schedule.tiles.map((plan) => ({ tile: plan.tile, schedule: plan.schedule }));
-  }
-  const capacity = maxTileRows(layer.K, design.params);
-  const misplaced = schedule.cores.find((core) => core.columns.length > 0 && capacity[core.kind] === 0);
-  if (misplaced !== undefined) throw new RangeError(`schedule of ${layer.name}: ${misplaced.kind} ${misplaced.index} has columns, but no ${misplaced.kind} core can hold the layer's weights`);
-  return tileLayer(layer, design.params, machinesUsedBy(schedule, design.machines)).map((tile) => ({ tile, schedule }));
+function planTiles(layer: GemmLayer, plan: LayerPlan): ScheduledTile[] {
+  const { M, K, N } = plan.shape;
+  if (M !== layer.M || K !== layer.K || N !== layer.N) throw new RangeError(`the plan is for M=${M} K=${K} N=${N}, layer ${layer.name} has M=${layer.M} K=${layer.K} N=${layer.N}`);
+  return plan.tiles.map(({ tile, schedule }) => ({ tile, schedule }));
 }
 
-/**
- * Cycles, events, energy and EDP of `layer` under `schedule` on the design: exact per core (the cores' cost
- * models), provisional for loads and the dispatcher (see the top of this file).
- */
+/** A whole-layer schedule on the tiling for the kinds it uses, restricted to every tile's columns. */
+function scheduleTiles(layer: GemmLayer, schedule: Schedule, design: Design): ScheduledTile[] {
+  const problems = checkSchedule(schedule, layer.N, design.machines);
+  if (problems.length > 0) throw new RangeError(`schedule of ${layer.name}: ${problems.slice(0, 3).join('; ')}`);
+  const misplaced = schedule.cores.find((core) => core.columns.length > 0 && kindRefusal(core.kind, layer.K, design) !== undefined);
+  if (misplaced !== undefined) throw new RangeError(`schedule of ${layer.name}: ${misplaced.kind} ${misplaced.index} has columns, but no ${misplaced.kind} core can hold the layer`);
+  const tiles = tileLayer(layer, design, machinesUsedBy(schedule, design.machines));
+  return rowTilesOf(tiles.map((tile) => ({ tile }))).flatMap((row) => {
+    const rowTiles = row.map(({ tile }) => tile);
+    const schedules = tileSchedules(schedule, rowTiles, layer.N);
+    return rowTiles.map((tile, t) => ({ tile, schedule: schedules[t] as Schedule }));
+  });
+}
+
+/** Every tile predicted in protocol order; the weights of the kinds a row tile uses load before its first column tile. */
+function predictTiles(layer: GemmLayer, tiles: readonly ScheduledTile[], design: Design, outputs: Uint8Array): TilePrediction[] {
+  return rowTilesOf(tiles).flatMap((row) => {
+    const used = new Set(row.flatMap(({ schedule }) => kindsUsedBy(schedule)));
+    const weightKinds = (['ann', 'snn'] as const).filter((kind) => used.has(kind));
+    return row.map(({ tile, schedule }) => predictTile(layer, tile, schedule, design, outputs, tile.firstInRow ? weightKinds : []));
+  });
+}
+
+function sumBytes(tiles: readonly TilePrediction[]): TileSramBytes {
+  const sum = (pick: (bytes: TileSramBytes) => number) => tiles.reduce((total, tile) => total + pick(tile.breakdown.dispatcher), 0);
+  return {
+    weightLoads: sum((b) => b.weightLoads),
+    replicaWrites: sum((b) => b.replicaWrites),
+    schedule: sum((b) => b.schedule),
+    replicaReads: sum((b) => b.replicaReads),
+    outputs: sum((b) => b.outputs),
+  };
+}
+
+/** Cycles, events, energy and EDP of `layer` under `schedule` on the design: exact by protocol (see the top of this file). */
 export function predictLayer(layer: GemmLayer, schedule: LayerSchedule, accelerator: Accelerator | Design, options: LayerOptions = {}): LayerPrediction {
   const design = 'params' in accelerator ? accelerator : designOf(accelerator);
   const outputs = options.outputs ?? annLayer(layer);
-  const predictions = tilesWithSchedules(layer, schedule, design).map(({ tile, schedule: tileSchedule }) => predictTile(layer, tile, tileSchedule, design, outputs));
-  const events = predictions.reduce((sum, tile) => addEvents(sum, tile.events), zeroEvents());
-  const cycles = predictions.reduce((sum, tile) => sum + tile.cycles, 0);
+  const scheduled = 'tiles' in schedule ? planTiles(layer, schedule) : scheduleTiles(layer, schedule, design);
+  const tiles = predictTiles(layer, scheduled, design, outputs);
+  const sum = (pick: (tile: TilePrediction) => number) => tiles.reduce((total, tile) => total + pick(tile), 0);
+  const events = tiles.reduce((total, tile) => addEvents(total, tile.events), zeroEvents());
+  const cycles = sum((tile) => tile.cycles);
   const energyPj = energyPicojoules(events, options.energyTable ?? DEFAULT_ENERGY_PJ);
   const seconds = cycles / (design.clockMHz * 1e6);
   return {
     name: layer.name,
-    tiles: predictions,
+    tiles,
     cycles,
-    loadCycles: predictions.reduce((sum, tile) => sum + tile.loadCycles, 0),
+    loadCycles: sum((tile) => tile.loadCycles),
+    runCycles: sum((tile) => tile.runCycles),
+    drainCycles: sum((tile) => tile.drainCycles),
     events,
+    breakdown: { cores: tiles.reduce((total, tile) => addEvents(total, tile.breakdown.cores), zeroEvents()), dispatcher: sumBytes(tiles) },
     energyPj,
     seconds,
     edpPjS: energyPj * seconds,
@@ -286,25 +317,25 @@ export function predictLayer(layer: GemmLayer, schedule: LayerSchedule, accelera
   };
 }
 
+// ---------------------------------------------------------------------------------------------
+// Bounds.
+
 /** Σ over tiles of the column-cost LP lower bound (schedule/lower-bound.ts): the scheduler's floor. */
 export function planColumnBound(plan: LayerPlan): number {
   return plan.tiles.reduce((sum, tile) => sum + tile.summary.lowerBound, 0);
 }
 
 /**
- * The layer's floor in the column-cost model: per tile, the LP bound on the columns plus what no schedule
- * avoids, the load of the cheapest core that may run the tile (some core has to be loaded before any
- * column runs) and the dispatcher's overhead.
+ * The layer's floor: Σ over tiles of tileLowerBound (the cheapest set of kinds' load plus the LP bound of the
+ * columns on those cores, the start cycle, the feeder latency, RUN_WAIT_OFFSET and the drain). Everything but
+ * the run is counted exactly; the run's part is the column-cost model's LP bound, so predicted cycles can in
+ * principle fall slightly below it by the column costs' error (README.md, "Column costs").
  */
-export function planLowerBound(plan: LayerPlan, params: CoreParams): number {
-  return plan.tiles.reduce((sum, { tile, summary }) => {
-    const rows = { M: tile.rowEnd - tile.rowStart, K: plan.shape.K };
-    const cheapestLoad = Math.min(...tile.kinds.map((kind) => loadWordsOf(kind, rows, params)));
-    return sum + summary.lowerBound + cheapestLoad + DISPATCH_OVERHEAD_CYCLES;
-  }, 0);
+export function planLowerBound(plan: LayerPlan): number {
+  return plan.tiles.reduce((sum, tile) => sum + tile.lowerBound, 0);
 }
 
-/** Σ over tiles of the column-cost makespan. */
+/** Σ over tiles of the column-cost makespan (the run as the scheduler saw it). */
 export function planMakespan(plan: LayerPlan): number {
   return plan.tiles.reduce((sum, tile) => sum + tile.summary.makespan, 0);
 }

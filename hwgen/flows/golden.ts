@@ -24,7 +24,8 @@ export interface GoldenLayerResult {
   readonly totals: LayerTotals;
 }
 
-function passOn(layer: ResolvedLayer, output: Uint8Array): Uint8Array {
+/** What the next layer takes from this one: the output, max-pooled when the layer pools. */
+export function passOn(layer: ResolvedLayer, output: Uint8Array): Uint8Array {
   const pool = layer.spec.kind === 'conv2d' ? layer.spec.pool : undefined;
   if (pool === undefined) return output;
   const [M = 0, Ho = 0, Wo = 0] = layer.outputShape;

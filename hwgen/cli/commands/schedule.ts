@@ -1,6 +1,6 @@
 /**
  * `hwgen schedule [CONFIG] WORKLOAD`: schedules every layer's columns over the design's ANN arrays and SNN
- * cores with a policy and predicts the layer (hwgen/cost/layer.ts: exact per core, provisional loads), next
+ * cores with a policy and predicts the layer (hwgen/cost/layer.ts: exact by the host protocol), next
  * to the other policies for comparison: throughput against `random`, EDP against ANN-only.
  */
 import { type Command, Option } from 'commander';
@@ -163,12 +163,15 @@ function outcomeJson(outcome: PolicyOutcome, lowerBound: number): Record<string,
     tiles: outcome.plan.tiles.length,
     cycles: prediction.cycles,
     loadCycles: prediction.loadCycles,
+    runCycles: prediction.runCycles,
+    drainCycles: prediction.drainCycles,
     modelMakespan: outcome.modelMakespan,
     columnBound: outcome.columnBound,
     gapToBound: gapToBound(prediction.cycles, lowerBound),
     annColumns: outcome.annColumns,
     snnColumns: outcome.snnColumns,
     events: prediction.events,
+    dispatcherBytes: prediction.breakdown.dispatcher,
     energyPj: prediction.energyPj,
     seconds: prediction.seconds,
     edpJs: prediction.edpJs,
@@ -232,7 +235,7 @@ async function runSchedule(first: string, second: string | undefined, options: S
   const progress = options.quiet === true ? silentProgress : stderrProgress('schedule');
   const design = designOf(accelerator);
   // A layer no core can hold fails before any golden run, not after the layers before it.
-  for (const layer of workload.layers) tileLayer({ name: layer.spec.name, ...layer.gemm }, design.params, design.machines);
+  for (const layer of workload.layers) tileLayer({ name: layer.spec.name, ...layer.gemm }, design, design.machines);
   const run: RunContext = { design, seed, table, progress };
   const reports: LayerReport[] = [];
   for (const result of runGolden(workload, 'ann', progress)) reports.push(reportLayer(result.gemm, result.output.data, run));

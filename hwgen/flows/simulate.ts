@@ -1,0 +1,225 @@
+/**
+ * `hwgen sim`'s flow: every layer of a workload through the generated accelerator on a simulator.
+ * Per layer: lower to a GEMM (the input being the previous layer's RTL output: the host chains layers),
+ * plan tiles and schedules with the policy, predict them exactly (hwgen/cost/layer.ts), drive the host
+ * protocol (hwgen/host/driver.ts) through the program player, read outputs and counters back, and compare
+ * with the golden model and the prediction: outputs byte for byte, cycles of every tile, the top's
+ * cnt_cycles of every run, every core's counters, and the events.
+ */
+import { join } from 'node:path';
+import type { Accelerator } from '../config/load-config.ts';
+import { type Design, type LayerPrediction, type TilePrediction, designOf, planLayer, predictLayer } from '../cost/layer.ts';
+import { DEFAULT_ENERGY_PJ, type EventCounts, energyPicojoules, zeroEvents } from '../cost/events.ts';
+import { annCoreLoadEvents } from '../cost/ann-core.ts';
+import { snnCoreLoadEvents } from '../cost/snn-core.ts';
+import { eventBytes } from '../generate/snn-core/layout.ts';
+import type { AccelCounter } from '../generate/accel/generator.ts';
+import { annLayer } from '../golden/ann.ts';
+import { type LayerProgram, type LayerReadback, layerProgram, readLayer } from '../host/driver.ts';
+import type { PolicyName } from '../schedule/types.ts';
+import type { SimulatorName, TraceFormat } from '../../sim/types.ts';
+import { playProgram } from '../../testbench/program-player.ts';
+import { deriveSeed } from '../util/rng.ts';
+import { type Progress, silentProgress } from '../util/progress.ts';
+import type { GemmLayer } from '../workload/gemm-layer.ts';
+import { lowerToGemm } from '../workload/lower.ts';
+import type { ResolvedLayer, ResolvedWorkload } from '../workload/resolve.ts';
+import { passOn } from './golden.ts';
+
+export interface SimOptions {
+  readonly policy: PolicyName;
+  readonly seed: number;
+  readonly simulator: SimulatorName;
+  readonly trace: TraceFormat;
+  /** Scratch folder: one sub-folder per layer (RTL, program, captures, waveforms). */
+  readonly workDir: string;
+  readonly energyTable?: Readonly<EventCounts> | undefined;
+  readonly progress?: Progress;
+}
+
+export interface LayerSimResult {
+  readonly name: string;
+  readonly shape: { readonly M: number; readonly K: number; readonly N: number };
+  readonly tiles: number;
+  /** Measured in RTL (Σ over tiles of load + start + wait + drain). */
+  readonly cycles: number;
+  readonly predictedCycles: number;
+  readonly loadCycles: number;
+  readonly runCycles: number;
+  readonly drainCycles: number;
+  /** RTL output equals the golden model. */
+  readonly match: boolean;
+  readonly mismatchedLevels: number;
+  /** From the RTL counters and the host's own bus traffic. */
+  readonly events: EventCounts;
+  readonly predictedEvents: EventCounts;
+  readonly energyPj: number;
+  readonly predictedEnergyPj: number;
+  /** Everything that differs from the golden model or the prediction; empty when the layer checks. */
+  readonly problems: readonly string[];
+  /** The RTL's output levels, the layer's output shape. */
+  readonly outputs: Uint8Array;
+  readonly outputShape: readonly number[];
+  /** Where the layer's RTL, program and captures are. */
+  readonly workDir: string;
+}
+
+/** The counters a core's prediction gives, summed over the layer's tiles. */
+function predictedCounters(prediction: LayerPrediction, design: Design, K: number, core: number): Record<AccelCounter, number> {
+  const sum: Record<AccelCounter, number> = { busy: 0, mac_or_add: 0, spike: 0, fire: 0, sram_byte: 0, feeder_words: 0, entries: 0, levels: 0 };
+  for (const tile of prediction.tiles) {
+    const run = tile.dispatch.cores[core];
+    if (run === undefined) continue;
+    const M = tile.tile.rowEnd - tile.tile.rowStart;
+    sum.busy += run.busy;
+    sum.mac_or_add += run.kind === 'ann' ? run.events.ann_mac : run.events.snn_add;
+    sum.spike += run.events.spike;
+    sum.fire += run.events.fire;
+    sum.sram_byte += run.events.sram_byte + weightLoadBytes(tile, run.kind, design, K);
+    sum.feeder_words += run.actBytes / bytesPerWord(run.kind, design);
+    sum.entries += run.columns;
+    sum.levels += run.columns * M;
+  }
+  return sum;
+}
+
+function bytesPerWord(kind: 'ann' | 'snn', design: Design): number {
+  return kind === 'ann' ? design.params.ann.cols : eventBytes(design.params.snn);
+}
+
+/** Bytes one core's memories take in before a tile: its kind's weight and bias/θ words, when loaded. */
+function weightLoadBytes(tile: TilePrediction, kind: 'ann' | 'snn', design: Design, K: number): number {
+  if (!tile.weightKinds.includes(kind)) return 0;
+  const rows = { M: tile.tile.rowEnd - tile.tile.rowStart, K };
+  return (kind === 'ann' ? annCoreLoadEvents(rows, design.params.ann) : snnCoreLoadEvents(rows, design.params.snn)).sram_byte;
+}
+
+/** The events the RTL counted, plus the buffer bytes of the host's own bus traffic (no counter sees those). */
+function measuredEvents(program: LayerProgram, readback: LayerReadback, design: Design): EventCounts {
+  const events = zeroEvents();
+  const { annArrays, snnCores } = design.machines;
+  readback.counters.forEach((counters, c) => {
+    const kind = c < annArrays ? 'ann' : 'snn';
+    if (kind === 'ann') events.ann_mac += counters.mac_or_add;
+    else events.snn_add += counters.mac_or_add;
+    events.spike += counters.spike;
+    events.fire += counters.fire;
+    // the core's memories (loads included), its replica reads, schedule reads, output-bank writes
+    events.sram_byte += counters.sram_byte + counters.feeder_words * bytesPerWord(kind, design) + counters.entries * design.buffers.schedEntryBytes + counters.levels;
+  });
+  for (const { tile, busWords } of program.tiles) {
+    const drained = (tile.tile.rowEnd - tile.tile.rowStart) * (tile.tile.colEnd - tile.tile.colStart);
+    events.sram_byte += busWords.act * design.params.ann.cols * annArrays + busWords.ev * eventBytes(design.params.snn) * snnCores;
+    events.sram_byte += busWords.sched * design.buffers.schedEntryBytes + drained;
+  }
+  return events;
+}
+
+function outputProblems(name: string, rtl: Uint8Array, golden: Uint8Array, N: number): { count: number; problems: string[] } {
+  let count = 0;
+  let first = -1;
+  for (let i = 0; i < golden.length; i++) {
+    if (rtl[i] !== golden[i]) {
+      count += 1;
+      if (first < 0) first = i;
+    }
+  }
+  if (count === 0) return { count, problems: [] };
+  const m = Math.floor(first / N), n = first % N;
+  return { count, problems: [`${name}: ${count} of ${golden.length} output levels differ from the golden model; first Y[${m}, ${n}] = ${rtl[first]}, expected ${golden[first]}`] };
+}
+
+function timingProblems(name: string, prediction: LayerPrediction, readback: LayerReadback): string[] {
+  const problems: string[] = [];
+  prediction.tiles.forEach((tile, t) => {
+    const measured = readback.tiles[t];
+    if (measured === undefined) return;
+    const where = `${name} tile ${t} (rows ${tile.tile.rowStart}..${tile.tile.rowEnd - 1}, columns ${tile.tile.colStart}..${tile.tile.colEnd - 1})`;
+    const pairs: [string, number, number][] = [
+      ['load cycles', measured.loadCycles, tile.loadCycles],
+      ['wait cycles', measured.runCycles, tile.runCycles],
+      ['drain cycles', measured.drainCycles, tile.drainCycles],
+      ['cnt_cycles', measured.cntCycles, tile.dispatch.cycles],
+    ];
+    for (const [what, got, expected] of pairs) if (got !== expected) problems.push(`${where}: ${what} ${got}, predicted ${expected}`);
+  });
+  return problems;
+}
+
+function counterProblems(name: string, prediction: LayerPrediction, readback: LayerReadback, design: Design, K: number): string[] {
+  const problems: string[] = [];
+  readback.counters.forEach((counters, c) => {
+    const expected = predictedCounters(prediction, design, K, c);
+    for (const [counter, value] of Object.entries(counters) as [AccelCounter, number][]) {
+      if (value !== expected[counter]) problems.push(`${name}: core ${c} counter ${counter} = ${value}, predicted ${expected[counter]}`);
+    }
+  });
+  return problems;
+}
+
+function eventProblems(name: string, measured: EventCounts, predicted: EventCounts): string[] {
+  return (Object.keys(measured) as (keyof EventCounts)[])
+    .filter((event) => measured[event] !== predicted[event])
+    .map((event) => `${name}: ${event} events ${measured[event]}, predicted ${predicted[event]}`);
+}
+
+/** One layer (a GEMM) through the RTL; `layerIndex` keeps the policy's seed apart per layer. */
+export async function simulateGemm(accelerator: Accelerator, gemm: GemmLayer, layerIndex: number, options: SimOptions): Promise<Omit<LayerSimResult, 'outputShape'>> {
+  const design = designOf(accelerator);
+  const golden = annLayer(gemm);
+  const energyTable = options.energyTable ?? DEFAULT_ENERGY_PJ;
+  const plan = planLayer(gemm, design, options.policy, { seed: deriveSeed(options.seed, layerIndex, gemm.name), outputs: golden, energyTable });
+  const prediction = predictLayer(gemm, plan, design, { outputs: golden, energyTable });
+  const program = layerProgram(accelerator, gemm, prediction.tiles.map(({ tile, schedule, weightKinds }) => ({ tile, schedule, weightKinds })));
+  const workDir = join(options.workDir, `${String(layerIndex).padStart(3, '0')}-${gemm.name.replace(/[^A-Za-z0-9_.-]/g, '_')}`);
+  const played = await playProgram(program.top, program.text, { simulator: options.simulator, workDir, trace: options.trace, configHash: accelerator.hash });
+  const readback = readLayer(program, played.captures, played.marks);
+  const events = measuredEvents(program, readback, design);
+  const outputs = outputProblems(gemm.name, readback.outputs, golden, gemm.N);
+  const problems = [
+    ...outputs.problems,
+    ...timingProblems(gemm.name, prediction, readback),
+    ...counterProblems(gemm.name, prediction, readback, design, gemm.K),
+    ...eventProblems(gemm.name, events, prediction.events),
+  ];
+  if (readback.cycles !== prediction.cycles) problems.push(`${gemm.name}: ${readback.cycles} cycles, predicted ${prediction.cycles}`);
+  return {
+    name: gemm.name,
+    shape: { M: gemm.M, K: gemm.K, N: gemm.N },
+    tiles: prediction.tiles.length,
+    cycles: readback.cycles,
+    predictedCycles: prediction.cycles,
+    loadCycles: readback.tiles.reduce((sum, tile) => sum + tile.loadCycles, 0),
+    runCycles: readback.tiles.reduce((sum, tile) => sum + tile.runCycles + 1, 0),
+    drainCycles: readback.tiles.reduce((sum, tile) => sum + tile.drainCycles, 0),
+    match: outputs.count === 0,
+    mismatchedLevels: outputs.count,
+    events,
+    predictedEvents: prediction.events,
+    energyPj: energyPicojoules(events, energyTable),
+    predictedEnergyPj: prediction.energyPj,
+    problems,
+    outputs: readback.outputs,
+    workDir,
+  };
+}
+
+/** Every layer in order, each taking the previous layer's RTL output (pooled) as the host would. */
+export async function* simulateWorkload(accelerator: Accelerator, workload: ResolvedWorkload, options: SimOptions): AsyncGenerator<LayerSimResult> {
+  const progress = options.progress ?? silentProgress;
+  let previous: Uint8Array | undefined;
+  for (const layer of workload.layers) {
+    const gemm = lowerToGemm(layer, inputOf(layer, previous));
+    const done = progress.start(`layer ${layer.index + 1}/${workload.layers.length} ${layer.spec.name} (M=${gemm.M} K=${gemm.K} N=${gemm.N}) on ${options.simulator}`);
+    const result = await simulateGemm(accelerator, gemm, layer.index, options);
+    done(`${result.cycles} cycles (predicted ${result.predictedCycles}), ${result.tiles} tiles, ${result.problems.length === 0 ? 'checked' : `${result.problems.length} problems`}`);
+    yield { ...result, name: layer.spec.name, outputShape: layer.outputShape };
+    previous = passOn(layer, result.outputs);
+  }
+}
+
+function inputOf(layer: ResolvedLayer, previous: Uint8Array | undefined): Uint8Array {
+  const levels = layer.input?.().data ?? previous;
+  if (levels === undefined) throw new Error(`${layer.field} has no input: resolveWorkload lets no such layer through`);
+  return levels;
+}

@@ -1,0 +1,203 @@
+/**
+ * The host driver (hwgen/generate/dispatcher/spec.md, "Host protocol"): turns one layer, cut into tiles
+ * each with its static schedule, into the bus cycles a host drives into hwgen_accel_top (a program,
+ * program.ts), and reads the outputs and counters back out of what the testbench captured.
+ *
+ * Per tile: loads (seven buses in parallel, one word per cycle each; weights only when the tile asks for
+ * them), one start cycle, a wait for done, then the output banks read core by core. After the last tile
+ * the counters are read (not part of the layer's cycles).
+ */
+import type { Accelerator } from '../config/load-config.ts';
+import { ACCEL_COUNTERS, type AccelCounter, accelTopWidths, generateAccelTop } from '../generate/accel/generator.ts';
+import { annCoreGeometry, annCoreParams, biasThetaWords as annBiasTheta, weightWords as annWeights } from '../generate/ann-core/layout.ts';
+import { feederParams, packEntry } from '../generate/dispatcher/feeder.ts';
+import type { ModuleDescription } from '../generate/module.ts';
+import { biasThetaWords as snnBiasTheta, snnCoreGeometry, snnCoreParams, weightWords as snnWeights } from '../generate/snn-core/layout.ts';
+import { LOAD_BUSES, type LoadBus, type LoadWords } from '../cost/tile-model.ts';
+import { type LayerTile, tileSubLayer } from '../cost/layer-tiling.ts';
+import type { CoreKind, Schedule } from '../schedule/types.ts';
+import type { GemmLayer } from '../workload/gemm-layer.ts';
+import { type PortValues, ProgramBuilder, decodeCapture } from './program.ts';
+import { denseReplica, eventReplica, listEntries } from './replicas.ts';
+
+/** One tile of a layer as the host runs it: what the cost model's tile prediction holds. */
+export interface HostTile {
+  readonly tile: LayerTile;
+  /** All A + S cores, columns tile-local (0..colEnd − colStart − 1). */
+  readonly schedule: Schedule;
+  /** Kinds whose weights and bias/θ are loaded before this tile (the first column tile of a row tile). */
+  readonly weightKinds: readonly CoreKind[];
+}
+
+/** Where a tile's results are in the captures, and its cycle marks. */
+export interface TileReadback {
+  readonly tile: HostTile;
+  readonly busWords: LoadWords;
+  /** Per core (schedule order): index of its first drain capture. */
+  readonly bankCaptures: readonly number[];
+}
+
+export interface LayerProgram {
+  readonly layer: GemmLayer;
+  readonly top: ModuleDescription;
+  readonly text: string;
+  readonly tiles: readonly TileReadback[];
+  /** Index of the first counter capture: core c's counter i at counterCaptures + c·8 + i. */
+  readonly counterCaptures: number;
+  readonly cores: number;
+}
+
+/** Mark ids: tile t begins at 4t, its loads end at 4t+1, its run at 4t+2, its drain at 4t+3. */
+export const tileMark = (tile: number, phase: 0 | 1 | 2 | 3): number => 4 * tile + phase;
+
+const uses = (schedule: Schedule, kind: CoreKind): boolean => schedule.cores.some((core) => core.kind === kind && core.columns.length > 0);
+
+/** The words each load bus carries for one tile, in order. */
+function busQueues(accelerator: Accelerator, sub: GemmLayer, tile: HostTile): Record<LoadBus, PortValues[]> {
+  const ap = annCoreParams(accelerator), sp = snnCoreParams(accelerator);
+  const queues: Record<LoadBus, PortValues[]> = { annW: [], annBt: [], snnW: [], snnBt: [], act: [], ev: [], sched: [] };
+  if (tile.weightKinds.includes('ann')) {
+    const g = annCoreGeometry(sub, ap);
+    queues.annW = annWeights(sub, ap, g).map((data, addr) => ({ ann_w_wr_en: 1, ann_w_wr_addr: addr, ann_w_wr_data: data }));
+    queues.annBt = annBiasTheta(sub, ap, g).map((w, addr) => ({ ann_bt_wr_en: 1, ann_bt_wr_addr: addr, ann_bt_wr_bias: w.bias, ann_bt_wr_theta: w.theta }));
+  }
+  if (tile.weightKinds.includes('snn')) {
+    const g = snnCoreGeometry(sub, sp);
+    queues.snnW = snnWeights(sub, sp, g).map((data, addr) => ({ snn_w_wr_en: 1, snn_w_wr_addr: addr, snn_w_wr_data: data }));
+    queues.snnBt = snnBiasTheta(sub, sp, g).map((w, addr) => ({ snn_bt_wr_en: 1, snn_bt_wr_addr: addr, snn_bt_wr_bias: w.bias, snn_bt_wr_theta: w.theta }));
+  }
+  const dense = uses(tile.schedule, 'ann') ? denseReplica(sub, ap) : undefined;
+  const events = uses(tile.schedule, 'snn') ? eventReplica(sub, sp) : undefined;
+  if (dense !== undefined) queues.act = dense.words.map((data, addr) => ({ act_wr_en: 1, act_wr_addr: addr, act_wr_data: data }));
+  if (events !== undefined) queues.ev = events.words.map((data, addr) => ({ ev_wr_en: 1, ev_wr_addr: addr, ev_wr_data: data }));
+  tile.schedule.cores.forEach((core, c) => {
+    if (core.columns.length === 0) return;
+    const replica = core.kind === 'ann' ? dense : events;
+    if (replica === undefined) throw new Error('unreachable: a used kind has its replica');
+    const params = feederParams(accelerator, core.kind);
+    listEntries(replica, core.columns).forEach((entry, i) => {
+      queues.sched.push({ sched_wr_en: 1, sched_wr_core: c, sched_wr_addr: i, sched_wr_data: packEntry(entry, params) });
+    });
+  });
+  return queues;
+}
+
+/** The layer configuration held while a tile runs; a kind the tile leaves idle keeps zeros. */
+function tileConfig(accelerator: Accelerator, sub: GemmLayer, schedule: Schedule): PortValues {
+  const ap = annCoreParams(accelerator), sp = snnCoreParams(accelerator);
+  const { entryBits } = accelTopWidths(accelerator);
+  const entries = schedule.cores.reduce((word, core, c) => word | (BigInt(core.columns.length) << BigInt(c * entryBits)), 0n);
+  const values: Record<string, bigint | number> = { cfg_t: sub.T, cfg_entries: entries };
+  if (uses(schedule, 'ann')) {
+    const g = annCoreGeometry(sub, ap);
+    Object.assign(values, { cfg_ann_groups: g.groups, cfg_ann_chunks: g.chunks, cfg_ann_last_rows: g.lastRows, cfg_ann_last_cols: g.lastCols });
+  }
+  if (uses(schedule, 'snn')) {
+    const g = snnCoreGeometry(sub, sp);
+    Object.assign(values, { cfg_snn_groups: g.groups, cfg_snn_last_lanes: g.lastLanes, cfg_snn_k: g.k });
+  }
+  return values;
+}
+
+function emitLoads(builder: ProgramBuilder, queues: Record<LoadBus, PortValues[]>): LoadWords {
+  const length = Math.max(...LOAD_BUSES.map((bus) => queues[bus].length));
+  for (let i = 0; i < length; i++) {
+    builder.play(Object.assign({}, ...LOAD_BUSES.map((bus) => queues[bus][i] ?? {})) as PortValues);
+  }
+  return Object.fromEntries(LOAD_BUSES.map((bus) => [bus, queues[bus].length])) as LoadWords;
+}
+
+function emitTile(builder: ProgramBuilder, accelerator: Accelerator, layer: GemmLayer, tile: HostTile, t: number): TileReadback {
+  const sub = tileSubLayer(layer, tile.tile);
+  builder.hold(tileConfig(accelerator, sub, tile.schedule));
+  builder.mark(tileMark(t, 0));
+  const busWords = emitLoads(builder, busQueues(accelerator, sub, tile));
+  builder.mark(tileMark(t, 1));
+  builder.play({ start: 1 });
+  builder.wait();
+  builder.mark(tileMark(t, 2));
+  const bankCaptures = tile.schedule.cores.map((core, c) => {
+    let first = -1;
+    for (let addr = 0; addr < core.columns.length * sub.M; addr++) {
+      const index = builder.capture({ ob_rd_core: c, ob_rd_addr: addr });
+      if (first < 0) first = index;
+    }
+    return first;
+  });
+  builder.mark(tileMark(t, 3));
+  return { tile, busWords, bankCaptures };
+}
+
+/** The program that runs every tile of `layer` in order, then reads the counters. */
+export function layerProgram(accelerator: Accelerator, layer: GemmLayer, tiles: readonly HostTile[]): LayerProgram {
+  const top = generateAccelTop(accelerator);
+  const builder = new ProgramBuilder(top.ports);
+  const readbacks = tiles.map((tile, t) => emitTile(builder, accelerator, layer, tile, t));
+  builder.hold({});
+  const cores = accelerator.config.ann.arrays + accelerator.config.snn.cores;
+  let counterCaptures = -1;
+  for (let c = 0; c < cores; c++) {
+    ACCEL_COUNTERS.forEach((_, i) => {
+      const index = builder.capture({ cnt_rd_core: c, cnt_rd_idx: i });
+      if (counterCaptures < 0) counterCaptures = index;
+    });
+  }
+  return { layer, top, text: builder.finish(), tiles: readbacks, counterCaptures, cores };
+}
+
+export interface TileMeasurement {
+  readonly loadCycles: number;
+  /** The wait for done after the start cycle (the cost model's runCycles). */
+  readonly runCycles: number;
+  readonly drainCycles: number;
+  readonly cycles: number;
+  /** The top's cnt_cycles after the tile's run. */
+  readonly cntCycles: number;
+}
+
+export interface LayerReadback {
+  /** Y (M×N row-major) as the RTL computed it. */
+  readonly outputs: Uint8Array;
+  readonly tiles: readonly TileMeasurement[];
+  /** Σ tile cycles. */
+  readonly cycles: number;
+  /** Per core (schedule order), its counters since reset. */
+  readonly counters: Record<AccelCounter, number>[];
+}
+
+/** Reads a layer's outputs, counters and cycles out of the captures and marks of its program's run. */
+export function readLayer(program: LayerProgram, captures: readonly bigint[], marks: ReadonlyMap<number, number>): LayerReadback {
+  const { layer, top } = program;
+  const decoded = (index: number): Record<string, bigint> => {
+    const value = captures[index];
+    if (value === undefined) throw new RangeError(`capture ${index} is missing (${captures.length} captured)`);
+    return decodeCapture(top.ports, value);
+  };
+  const mark = (id: number): number => {
+    const cycle = marks.get(id);
+    if (cycle === undefined) throw new RangeError(`mark ${id} is missing`);
+    return cycle;
+  };
+  const outputs = new Uint8Array(layer.M * layer.N);
+  const tiles = program.tiles.map(({ tile, bankCaptures }, t): TileMeasurement => {
+    const { rowStart, rowEnd, colStart } = tile.tile;
+    const M = rowEnd - rowStart;
+    let cntCycles = 0;
+    tile.schedule.cores.forEach((core, c) => {
+      const first = bankCaptures[c] ?? -1;
+      core.columns.forEach((n, i) => {
+        for (let m = 0; m < M; m++) {
+          const values = decoded(first + i * M + m);
+          if (i === 0 && m === 0) cntCycles = Number(values.cnt_cycles);
+          outputs[(rowStart + m) * layer.N + colStart + n] = Number(values.ob_rd_data);
+        }
+      });
+    });
+    const [begin, loaded, ran, drained] = [0, 1, 2, 3].map((phase) => mark(tileMark(t, phase as 0 | 1 | 2 | 3))) as [number, number, number, number];
+    return { loadCycles: loaded - begin, runCycles: ran - loaded - 1, drainCycles: drained - ran, cycles: drained - begin, cntCycles };
+  });
+  const counters = Array.from({ length: program.cores }, (_, c) =>
+    Object.fromEntries(ACCEL_COUNTERS.map((name, i) => [name, Number(decoded(program.counterCaptures + c * ACCEL_COUNTERS.length + i).cnt_rd_data)])) as Record<AccelCounter, number>,
+  );
+  return { outputs, tiles, cycles: tiles.reduce((sum, tile) => sum + tile.cycles, 0), counters };
+}

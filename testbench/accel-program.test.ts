@@ -1,0 +1,71 @@
+/**
+ * The whole accelerator against the golden model and the exact layer model: random layers, cut into 2-D tiles
+ * by small buffers, scheduled by every policy over several designs, driven through the host protocol
+ * (hwgen/host/driver.ts) on both simulators. Every output level equals the golden model; every tile's load,
+ * wait and drain cycles and the top's cnt_cycles equal the prediction; every core's eight counters and the
+ * layer's events equal the prediction (simulateGemm lists each difference as a problem).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type AcceleratorConfigInput } from '../hwgen/config/schema.ts';
+import { acceleratorFrom } from '../hwgen/config/load-config.ts';
+import { simulateGemm } from '../hwgen/flows/simulate.ts';
+import type { PolicyName } from '../hwgen/schedule/types.ts';
+import { Rng } from '../hwgen/util/rng.ts';
+import type { GemmLayer } from '../hwgen/workload/gemm-layer.ts';
+import type { SimulatorName } from '../sim/types.ts';
+
+const LIMITS = { maxK: 32, maxM: 16, maxInLevels: 7, maxBiasAbs: 1000, maxTheta: 1024 };
+/** Small buffers, so that layers of a few dozen columns need several tiles in both directions. */
+const DESIGNS: Record<string, AcceleratorConfigInput> = {
+  hybrid: { ann: { arrays: 1, rows: 3, cols: 4 }, snn: { cores: 2, lanes: 3 }, limits: LIMITS, buffers: { weightBytes: 256, activationBytes: 128, outputBytes: 64, scheduleEntries: 16 } },
+  wide: { ann: { arrays: 2, rows: 4, cols: 2 }, snn: { cores: 1, lanes: 5 }, limits: LIMITS, buffers: { weightBytes: 1024, activationBytes: 256, outputBytes: 128, scheduleEntries: 8 } },
+  annOnly: { ann: { arrays: 2, rows: 2, cols: 3 }, snn: { cores: 0 }, limits: LIMITS, buffers: { weightBytes: 128, activationBytes: 128, outputBytes: 64, scheduleEntries: 16 } },
+  snnOnly: { ann: { arrays: 0 }, snn: { cores: 3, lanes: 4 }, limits: LIMITS, buffers: { weightBytes: 512, activationBytes: 256, outputBytes: 64, scheduleEntries: 16 } },
+};
+const workDirs: string[] = [];
+
+afterAll(async () => {
+  await Promise.all(workDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+function randomLayer(rng: Rng, name: string): GemmLayer {
+  const M = rng.nextInt(1, 14), K = rng.nextInt(1, 24), N = rng.nextInt(10, 30);
+  const density = rng.nextFloat();
+  return {
+    name, M, K, N, T: rng.nextInt(1, 7), inLevels: 7,
+    weights: Int8Array.from({ length: M * K }, () => rng.nextInt(-128, 127)),
+    // column 0 all zero (an empty event list), the rest with a random density
+    input: Uint8Array.from({ length: K * N }, (_, i) => (i % N === 0 || rng.nextFloat() > density ? 0 : rng.nextInt(1, 7))),
+    bias: Int32Array.from({ length: M }, () => rng.nextInt(-300, 300)),
+    theta: Int32Array.from({ length: M }, () => rng.nextInt(1, 400)),
+  };
+}
+
+const CASES: [string, PolicyName, SimulatorName][] = [
+  ['hybrid', 'cost', 'verilator'], ['hybrid', 'random', 'verilator'], ['hybrid', 'ann', 'verilator'], ['hybrid', 'snn', 'verilator'],
+  ['wide', 'cost', 'verilator'], ['wide', 'random', 'verilator'],
+  ['annOnly', 'cost', 'verilator'], ['snnOnly', 'random', 'verilator'],
+  ['hybrid', 'random', 'icarus'], ['wide', 'cost', 'icarus'],
+];
+
+describe('hwgen_accel_top through the host protocol', () => {
+  it.each(CASES)('%s design, %s policy, %s: outputs = golden, cycles and counters = prediction', async (designName, policy, simulator) => {
+    const accelerator = acceleratorFrom(DESIGNS[designName] ?? {}, designName);
+    const rng = new Rng(designName.length * 31 + policy.length * 7 + simulator.length);
+    const dir = await mkdtemp(join(tmpdir(), 'hwgen-accel-'));
+    workDirs.push(dir);
+    let tiles = 0;
+    for (let round = 0; round < 2; round++) {
+      const layer = randomLayer(rng, `l${round}`);
+      const result = await simulateGemm(accelerator, layer, round, { policy, seed: 7, simulator, trace: 'none', workDir: dir });
+      expect(result.problems, `M=${layer.M} K=${layer.K} N=${layer.N}`).toEqual([]);
+      expect(result.match).toBe(true);
+      expect(result.cycles).toBe(result.predictedCycles);
+      tiles += result.tiles;
+    }
+    expect(tiles, 'the buffers are small enough to tile').toBeGreaterThan(2);
+  }, 600_000);
+});

@@ -1,0 +1,83 @@
+/**
+ * Plays a host program (hwgen/host/program.ts) into a module on a simulator: renders the program-player
+ * testbench (program_tb.v.hbs) from the module's port list, builds it (cached by content), runs it, and
+ * returns the captured outputs and the marks.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CheckError } from '../hwgen/errors.ts';
+import { type ModuleDescription, allFiles, findPort } from '../hwgen/generate/module.ts';
+import { renderVerilog } from '../hwgen/generate/render.ts';
+import { MARK_BITS, programInputs, programOutputs } from '../hwgen/host/program.ts';
+import { runnerFor } from '../sim/runner.ts';
+import type { SimulatorName, TraceFormat } from '../sim/types.ts';
+import { parseHexLines } from './hex.ts';
+
+export const PROGRAM_TB_MODULE = 'hwgen_program_tb';
+
+export interface PlayOptions {
+  readonly simulator: SimulatorName;
+  readonly workDir: string;
+  /** The output port a wait line waits for (default `done`). */
+  readonly waitPort?: string;
+  /** A wait longer than this many cycles is a failure (default 10^8). */
+  readonly maxWait?: number;
+  readonly trace?: TraceFormat;
+  readonly configHash: string;
+}
+
+export interface PlayResult {
+  /** Each capture line's outputs, first output port in the most significant bits (decodeCapture). */
+  readonly captures: bigint[];
+  /** Cycle count at each mark, by id. */
+  readonly marks: ReadonlyMap<number, number>;
+  /** Cycles of the whole program. */
+  readonly cycles: number;
+}
+
+/** The testbench text for a module: pure function of its port list. */
+export function renderProgramTb(module: ModuleDescription, waitPort: string, configHash: string): string {
+  findPort(module, waitPort);
+  const inputs = programInputs(module.ports);
+  const outputs = programOutputs(module.ports);
+  return renderVerilog('testbench/program_tb.v.hbs', {
+    tbModule: PROGRAM_TB_MODULE,
+    dut: module.name,
+    waitPort,
+    markBits: Math.min(MARK_BITS, inputs.width),
+    inputBits: inputs.width,
+    outputBits: outputs.width,
+    inputs: inputs.fields.map((f) => ({ name: f.port.name, width: f.port.width, lsb: f.lsb })),
+    outputs: outputs.fields.map((f) => ({ name: f.port.name, width: f.port.width })),
+    outputConcat: outputs.fields.map((f) => f.port.name).join(', '),
+    ports: [...inputs.fields, ...outputs.fields].map((f) => ({ name: f.port.name })),
+  }, { file: `${PROGRAM_TB_MODULE}.v`, configHash, summary: `program player for ${module.name}` });
+}
+
+function parseMarks(text: string, file: string): Map<number, number> {
+  const marks = new Map<number, number>();
+  for (const line of text.split('\n').filter((l) => l.trim() !== '')) {
+    const match = /^mark (\d+) (\d+)$/.exec(line.trim());
+    if (match === null) throw new CheckError(`${file}: cannot read "${line}"`);
+    marks.set(Number(match[1]), Number(match[2]));
+  }
+  return marks;
+}
+
+export async function playProgram(module: ModuleDescription, program: string, options: PlayOptions): Promise<PlayResult> {
+  const { workDir, simulator } = options;
+  const waitPort = options.waitPort ?? 'done';
+  const rtl = join(workDir, 'rtl');
+  await mkdir(rtl, { recursive: true });
+  const files = [...allFiles(module), { name: `${PROGRAM_TB_MODULE}.v`, text: renderProgramTb(module, waitPort, options.configHash) }];
+  await Promise.all(files.map((file) => writeFile(join(rtl, file.name), file.text)));
+  await writeFile(join(workDir, 'program.hex'), program);
+  const runner = runnerFor(simulator);
+  const built = await runner.build({ top: PROGRAM_TB_MODULE, sources: files.map((file) => join(rtl, file.name)), trace: options.trace ?? 'none' });
+  await runner.run(built, { cwd: workDir, timeoutMs: 3_600_000, plusargs: { max_wait: options.maxWait ?? 100_000_000 } });
+  const captureFile = join(workDir, 'captures.hex');
+  const markFile = join(workDir, 'marks.txt');
+  const captures = parseHexLines(await readFile(captureFile, 'utf8'), captureFile);
+  const marks = parseMarks(await readFile(markFile, 'utf8'), markFile);
+  return { captures, marks, cycles: Math.max(0, ...marks.values()) };
+}
