@@ -23,6 +23,8 @@ export interface PlayOptions {
   /** A wait longer than this many cycles is a failure (default 10^8). */
   readonly maxWait?: number;
   readonly trace?: TraceFormat;
+  /** The waveform file's name in workDir (default waves.vcd / waves.fst). */
+  readonly traceFile?: string;
   readonly configHash: string;
 }
 
@@ -33,6 +35,8 @@ export interface PlayResult {
   readonly marks: ReadonlyMap<number, number>;
   /** Cycles of the whole program. */
   readonly cycles: number;
+  /** The waveform file, when traced. */
+  readonly waveform?: string;
 }
 
 /** The testbench text for a module: pure function of its port list. */
@@ -72,12 +76,16 @@ export async function playProgram(module: ModuleDescription, program: string, op
   const files = [...allFiles(module), { name: `${PROGRAM_TB_MODULE}.v`, text: renderProgramTb(module, waitPort, options.configHash) }];
   await Promise.all(files.map((file) => writeFile(join(rtl, file.name), file.text)));
   await writeFile(join(workDir, 'program.hex'), program);
+  const trace = options.trace ?? 'none';
   const runner = runnerFor(simulator);
-  const built = await runner.build({ top: PROGRAM_TB_MODULE, sources: files.map((file) => join(rtl, file.name)), trace: options.trace ?? 'none' });
-  await runner.run(built, { cwd: workDir, timeoutMs: 3_600_000, plusargs: { max_wait: options.maxWait ?? 100_000_000 } });
+  const built = await runner.build({ top: PROGRAM_TB_MODULE, sources: files.map((file) => join(rtl, file.name)), trace });
+  const plusargs: Record<string, string | number> = { max_wait: options.maxWait ?? 100_000_000 };
+  if (trace !== 'none') plusargs.trace = options.traceFile ?? `waves.${trace}`;
+  await runner.run(built, { cwd: workDir, timeoutMs: 3_600_000, plusargs });
   const captureFile = join(workDir, 'captures.hex');
   const markFile = join(workDir, 'marks.txt');
   const captures = parseHexLines(await readFile(captureFile, 'utf8'), captureFile);
   const marks = parseMarks(await readFile(markFile, 'utf8'), markFile);
-  return { captures, marks, cycles: Math.max(0, ...marks.values()) };
+  const waveform = trace === 'none' ? undefined : join(workDir, options.traceFile ?? `waves.${trace}`);
+  return { captures, marks, cycles: Math.max(0, ...marks.values()), ...(waveform === undefined ? {} : { waveform }) };
 }

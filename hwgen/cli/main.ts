@@ -11,6 +11,7 @@ import { registerGenerate } from './commands/generate.ts';
 import { registerGolden } from './commands/golden.ts';
 import { registerSchedule } from './commands/schedule.ts';
 import { registerSchema } from './commands/schema.ts';
+import { registerSim } from './commands/sim.ts';
 import { registerZoo } from './commands/zoo.ts';
 
 function buildProgram(): Command {
@@ -29,6 +30,7 @@ function buildProgram(): Command {
   registerZoo(program);
   registerSchema(program);
   registerSchedule(program);
+  registerSim(program);
   registerBench(program);
   for (const command of program.commands) command.exitOverride();
   return program;

@@ -1,10 +1,16 @@
-/** A WORKLOAD argument names a manifest file or a model-zoo network (`vgg16`, or `zoo:vgg16`). */
+/**
+ * A WORKLOAD argument names a manifest file, a model-zoo network (`vgg16`, or `zoo:vgg16`), or the built-in
+ * demo workload (`demo`, the one `hwgen demo` runs).
+ */
 import { existsSync } from 'node:fs';
 import { InputError } from '../errors.ts';
 import { type LoadedManifest, loadManifestFile } from '../workload/load-manifest.ts';
 import { manifestSchema } from '../workload/manifest-schema.ts';
 import { parseOrThrow } from '../util/zod-issues.ts';
 import { ZOO, findZooEntry } from '../zoo/index.ts';
+import { demoWorkload } from '../workload/demo-workload.ts';
+
+const DEMO_ARG = 'demo';
 
 export interface WorkloadArgOptions {
   /** Comma-separated layer names to keep. */
@@ -33,6 +39,10 @@ function selectLayers(loaded: LoadedManifest, names: string): LoadedManifest {
 }
 
 export async function loadWorkloadArg(arg: string, options: WorkloadArgOptions = {}): Promise<LoadedManifest> {
+  if (arg === DEMO_ARG && !existsSync(arg)) {
+    const demo = { manifest: parseOrThrow(manifestSchema, demoWorkload(), 'demo workload'), file: 'demo workload', baseDir: '.' };
+    return options.layers === undefined ? demo : selectLayers(demo, options.layers);
+  }
   const zooName = arg.startsWith('zoo:') ? arg.slice(4) : !existsSync(arg) && findZooEntry(arg) !== undefined ? arg : undefined;
   const loaded = zooName === undefined ? await loadManifestFile(arg) : zooWorkload(zooName);
   return options.layers === undefined ? loaded : selectLayers(loaded, options.layers);

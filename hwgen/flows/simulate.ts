@@ -62,6 +62,8 @@ export interface LayerSimResult {
   readonly outputShape: readonly number[];
   /** Where the layer's RTL, program and captures are. */
   readonly workDir: string;
+  /** The layer's waveform file, when traced. */
+  readonly waveform?: string | undefined;
 }
 
 /** The counters a core's prediction gives, summed over the layer's tiles. */
@@ -201,6 +203,7 @@ export async function simulateGemm(accelerator: Accelerator, gemm: GemmLayer, la
     problems,
     outputs: readback.outputs,
     workDir,
+    waveform: played.waveform,
   };
 }
 

@@ -16,10 +16,10 @@ import { type Progress, silentProgress, stderrProgress } from '../../util/progre
 import { prettyJson } from '../../util/json.ts';
 import type { GemmLayer } from '../../workload/gemm-layer.ts';
 import { resolveWorkload } from '../../workload/resolve.ts';
+import { parseSeed } from '../seed-arg.ts';
 import { loadWorkloadArg } from '../workload-arg.ts';
 
 const POLICIES: readonly PolicyName[] = ['cost', 'random', 'ann', 'snn'];
-const MAX_SEED = 2 ** 32 - 1;
 
 interface ScheduleOptions {
   policy: PolicyName;
@@ -39,11 +39,6 @@ interface LayerReport {
   readonly outcomes: readonly PolicyOutcome[];
 }
 
-function parseSeed(text: string): number {
-  const seed = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(seed) || seed > MAX_SEED) throw new InputError('--seed', '', `expected an integer in 0..${MAX_SEED} (got "${text}")`);
-  return seed;
-}
 
 function policyOrder(chosen: PolicyName): PolicyName[] {
   return [chosen, ...POLICIES.filter((policy) => policy !== chosen)];

@@ -1,0 +1,71 @@
+/**
+ * `hwgen sim [CONFIG] WORKLOAD --out DIR`: every layer through the generated accelerator on a simulator, the
+ * host protocol driving it (hwgen/host/), checked against the golden model and the exact cost model.
+ * Exit 1 when any output level, cycle count, counter or event differs.
+ */
+import { type Command, Option } from 'commander';
+import { loadAccelerator } from '../../config/load-config.ts';
+import { loadEnergyTable } from '../../cost/energy-table.ts';
+import { designOf, tileLayer } from '../../cost/layer.ts';
+import { CheckError } from '../../errors.ts';
+import { writeSim } from '../../flows/write-sim.ts';
+import type { PolicyName } from '../../schedule/types.ts';
+import type { SimulatorName, TraceFormat } from '../../../sim/types.ts';
+import { silentProgress, stderrProgress } from '../../util/progress.ts';
+import { resolveWorkload } from '../../workload/resolve.ts';
+import { parseSeed } from '../seed-arg.ts';
+import { loadWorkloadArg } from '../workload-arg.ts';
+
+interface SimCommandOptions {
+  out: string;
+  policy: PolicyName;
+  simulator: SimulatorName;
+  seed: string;
+  trace: TraceFormat;
+  energy?: string;
+  layers?: string;
+  quiet?: boolean;
+}
+
+export function registerSim(program: Command): void {
+  program
+    .command('sim')
+    .description('run WORKLOAD through the generated accelerator on a simulator; check outputs against the golden model and cycles/events against the cost model (no CONFIG: the default design)')
+    .usage('[options] [CONFIG] WORKLOAD')
+    .argument('<CONFIG|WORKLOAD>', 'accelerator config (YAML/JSON) when a WORKLOAD follows, else the WORKLOAD')
+    .argument('[WORKLOAD]', 'workload manifest (YAML/JSON) or zoo network name')
+    .requiredOption('-o, --out <DIR>', 'output folder (replaced only when complete)')
+    .addOption(new Option('--policy <POLICY>', 'column schedule').choices(['cost', 'random', 'ann', 'snn']).default('cost'))
+    .addOption(new Option('--simulator <NAME>', 'simulator').choices(['verilator', 'icarus']).default('verilator'))
+    .option('--seed <N>', 'seed of the random policy', '0')
+    .addOption(new Option('--trace <FORMAT>', 'write waveforms into DIR/waves').choices(['vcd', 'fst', 'none']).default('none'))
+    .option('--energy <FILE>', 'energy table override, pJ per event (YAML/JSON)')
+    .option('--layers <NAMES>', 'comma-separated layer names to run (layers that take their own input)')
+    .option('-q, --quiet', 'no progress lines')
+    .action(runSim);
+}
+
+async function runSim(first: string, second: string | undefined, options: SimCommandOptions): Promise<void> {
+  const [configFile, workloadArg] = second === undefined ? [undefined, first] : [first, second];
+  const seed = parseSeed(options.seed);
+  const accelerator = await loadAccelerator(configFile);
+  const energyTable = await loadEnergyTable(options.energy);
+  const workload = await resolveWorkload(await loadWorkloadArg(workloadArg, { layers: options.layers }));
+  // A layer no core can hold is bad input: refuse it before simulating the layers before it.
+  const design = designOf(accelerator);
+  for (const layer of workload.layers) tileLayer({ name: layer.spec.name, ...layer.gemm }, design, design.machines);
+  const progress = options.quiet === true ? silentProgress : stderrProgress('sim');
+  const { result, workDir } = await writeSim(accelerator, workload, options.out, {
+    policy: options.policy, seed, simulator: options.simulator, trace: options.trace, energyTable, progress,
+  });
+  const { total } = result;
+  process.stdout.write(
+    `${workload.name} on ${accelerator.config.name} (${options.simulator}, policy ${options.policy}): ${result.layers.length} layers, ` +
+      `${total.cycles} cycles (predicted ${total.predictedCycles}), ${(total.energyPj / 1e6).toFixed(3)} µJ, ` +
+      `outputs ${total.match ? 'match' : 'DIFFER from'} the golden model -> ${options.out}\n`,
+  );
+  if (!total.checked) {
+    const problems = result.layers.flatMap((layer) => layer.problems);
+    throw new CheckError(`${problems.length} check(s) failed, first: ${problems[0] ?? '?'} (all in ${options.out}/result.json; simulation files kept in ${workDir ?? '?'})`);
+  }
+}
