@@ -14,6 +14,8 @@ export interface DesignFiles {
   readonly dir: string;
   readonly files: readonly string[];
   readonly top: string;
+  /** Extra Verilator flags, e.g. `--timing` for a testbench with delays. */
+  readonly verilatorFlags?: readonly string[];
 }
 
 interface ToolRun {
@@ -38,7 +40,7 @@ function firstProblem(output: string, pattern: RegExp): string {
 
 /** `verilator --lint-only -Wall`: any warning fails. */
 export async function verilatorLint(design: DesignFiles): Promise<void> {
-  const run = await runTool('verilator', ['--lint-only', '-Wall', '--top-module', design.top, ...design.files], design.dir);
+  const run = await runTool('verilator', ['--lint-only', '-Wall', ...(design.verilatorFlags ?? []), '--top-module', design.top, ...design.files], design.dir);
   if (run.exitCode !== 0 || /%(Warning|Error)/.test(run.output)) {
     throw new ToolError('verilator', `lint of ${design.top} failed: ${firstProblem(run.output, /^%(Warning|Error)/)}`);
   }

@@ -12,6 +12,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { type AcceleratorConfigInput } from '../hwgen/config/schema.ts';
 import { acceleratorFrom } from '../hwgen/config/load-config.ts';
 import { simulateGemm } from '../hwgen/flows/simulate.ts';
+import { generateAccelTop } from '../hwgen/generate/accel/generator.ts';
+import { allFiles } from '../hwgen/generate/module.ts';
+import { verilatorLint } from '../sim/checks.ts';
+import { PROGRAM_TB_MODULE, renderProgramTb } from './program-player.ts';
+import { writeFile } from 'node:fs/promises';
 import type { PolicyName } from '../hwgen/schedule/types.ts';
 import { Rng } from '../hwgen/util/rng.ts';
 import type { GemmLayer } from '../hwgen/workload/gemm-layer.ts';
@@ -50,6 +55,18 @@ const CASES: [string, PolicyName, SimulatorName][] = [
   ['annOnly', 'cost', 'verilator'], ['snnOnly', 'random', 'verilator'],
   ['hybrid', 'random', 'icarus'], ['wide', 'cost', 'icarus'],
 ];
+
+describe('the program player', () => {
+  it.each(Object.keys(DESIGNS))('%s design: testbench and top lint clean together (-Wall: every port width agrees with the port list)', async (name) => {
+    const accelerator = acceleratorFrom(DESIGNS[name] ?? {}, name);
+    const top = generateAccelTop(accelerator);
+    const dir = await mkdtemp(join(tmpdir(), 'hwgen-player-'));
+    workDirs.push(dir);
+    const files = [...allFiles(top), { name: `${PROGRAM_TB_MODULE}.v`, text: renderProgramTb(top, 'done', accelerator.hash) }];
+    await Promise.all(files.map((file) => writeFile(join(dir, file.name), file.text)));
+    await verilatorLint({ dir, files: files.map((file) => file.name), top: PROGRAM_TB_MODULE, verilatorFlags: ['--timing'] });
+  }, 120_000);
+});
 
 describe('hwgen_accel_top through the host protocol', () => {
   it.each(CASES)('%s design, %s policy, %s: outputs = golden, cycles and counters = prediction', async (designName, policy, simulator) => {

@@ -4,17 +4,17 @@ import { describe, expect, it } from 'vitest';
 import { runCli, tempWorkspace } from '../testing/cli-harness.ts';
 
 describe('cli: hwgen demo', () => {
-  it('checks every demo layer on both cores in RTL against the golden and cost models', async () => {
+  it('runs the demo workload through the accelerator: outputs, cycles, counters and events as predicted', async () => {
     const out = join(await tempWorkspace('hwgen-demo-'), 'demo');
     const run = await runCli('demo', '--out', out);
     expect(run.code).toBe(0);
-    const rows = run.stdout.split('\n').filter((line) => / (ANN array|SNN core) /.test(line));
-    expect(rows).toHaveLength(8);
-    for (const row of rows) {
-      expect(row).toMatch(/ match +(\d+) +\1 all equal$/);
-    }
-    expect(rows[0]).toMatch(/^conv1 +ANN array +256 match +3943 +3943 all equal$/);
-    expect((await readdir(out)).sort()).toEqual(['cosim', 'golden', 'rtl']);
-    expect((await readdir(join(out, 'rtl'))).sort()).toEqual(['files.f', 'hwgen_ann_core.v', 'hwgen_qcfs_fire.v', 'hwgen_snn_core.v', 'manifest.json']);
+    const rows = run.stdout.split('\n').filter((line) => /^(conv|fc)\d +\d+ +\d+ +\d+ /.test(line));
+    expect(rows.map((row) => row.split(/ +/)[0])).toEqual(['conv1', 'conv2', 'fc1', 'fc2']);
+    for (const row of rows) expect(row).toMatch(/^\w+ +1 +(\d+) +\1 match +[\d.]+ as predicted$/);
+    expect(rows[0]).toMatch(/^conv1 +1 +7017 +7017 match /);
+    expect(run.stdout).toContain('cost schedule: 10977 cycles');
+    expect((await readdir(out)).sort()).toEqual(['golden', 'rtl', 'sim']);
+    expect((await readdir(join(out, 'sim'))).sort()).toEqual(['conv1.y.npy', 'conv2.y.npy', 'fc1.y.npy', 'fc2.y.npy', 'result.json']);
+    expect((await readdir(join(out, 'rtl')))).toContain('hwgen_accel_top.v');
   });
 });

@@ -26,12 +26,15 @@ describe('cli: hwgen generate', () => {
     expect((await generate(undefined, undefined, 'a')).code).toBe(0);
     expect((await generate(undefined, undefined, 'b')).code).toBe(0);
     const files = (await readdir(join(dir, 'a'))).sort();
-    expect(files).toEqual(['files.f', 'hwgen_ann_core.v', 'hwgen_qcfs_fire.v', 'hwgen_snn_core.v', 'manifest.json']);
+    expect(files).toEqual(['files.f', 'hwgen_accel_top.v', 'hwgen_ann_core.v', 'hwgen_column_feeder.v', 'hwgen_output_gather.v', 'hwgen_qcfs_fire.v', 'hwgen_snn_core.v', 'manifest.json']);
     for (const file of files) expect(await readFile(join(dir, 'b', file), 'utf8')).toBe(await readFile(join(dir, 'a', file), 'utf8'));
-    expect(await readFile(join(dir, 'a', 'files.f'), 'utf8')).toBe('hwgen_qcfs_fire.v\nhwgen_ann_core.v\nhwgen_snn_core.v\n');
+    expect(await readFile(join(dir, 'a', 'files.f'), 'utf8')).toBe('hwgen_column_feeder.v\nhwgen_output_gather.v\nhwgen_qcfs_fire.v\nhwgen_ann_core.v\nhwgen_snn_core.v\nhwgen_accel_top.v\n');
     const manifest = JSON.parse(await readFile(join(dir, 'a', 'manifest.json'), 'utf8'));
     expect(manifest.generator).toBe(`hwgen ${HWGEN_VERSION}`);
-    expect(manifest.tops).toEqual(['hwgen_ann_core', 'hwgen_snn_core']);
+    expect(manifest.tops).toEqual(['hwgen_accel_top']);
+    const top = manifest.modules.find((m: { name: string }) => m.name === 'hwgen_accel_top');
+    expect(top.submodules).toEqual(['hwgen_column_feeder', 'hwgen_output_gather', 'hwgen_ann_core', 'hwgen_snn_core']);
+    expect(top.ports.find((p: { name: string }) => p.name === 'ann_w_wr_data')).toMatchObject({ direction: 'input', width: 512, role: 'load' });
     expect(manifest.accumulatorBits).toBe(29);
     const core = manifest.modules.find((m: { name: string }) => m.name === 'hwgen_ann_core');
     expect(core.submodules).toEqual(['hwgen_qcfs_fire']);
@@ -47,7 +50,7 @@ describe('cli: hwgen generate', () => {
     expect((await generate(config === undefined ? undefined : `${name}.yaml`, config, `check-${name}`)).code).toBe(0);
     const out = join(dir, `check-${name}`);
     const files = (await readFile(join(out, 'files.f'), 'utf8')).trim().split('\n');
-    for (const top of ['hwgen_ann_core', 'hwgen_snn_core']) {
+    for (const top of ['hwgen_accel_top']) {
       const design = { dir: out, files, top };
       await verilatorLint(design);
       await icarusCompile(design);
@@ -55,9 +58,14 @@ describe('cli: hwgen generate', () => {
     }
   });
 
-  it('an ANN-only design has no SNN core', async () => {
+  it('an ANN-only design instantiates no SNN core (S = 0), and is lint-clean', async () => {
     expect((await generate('ann.yaml', { snn: { cores: 0 } }, 'ann-only')).code).toBe(0);
-    expect((await readdir(join(dir, 'ann-only'))).sort()).toEqual(['files.f', 'hwgen_ann_core.v', 'hwgen_qcfs_fire.v', 'manifest.json']);
+    const out = join(dir, 'ann-only');
+    const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
+    const top = manifest.modules.find((m: { name: string }) => m.name === 'hwgen_accel_top');
+    expect(top.parameters.find((p: { name: string }) => p.name === 'S').value).toBe(0);
+    expect(await readFile(join(out, 'hwgen_accel_top.v'), 'utf8')).toContain('parameter integer S           = 0,');
+    await verilatorLint({ dir: out, files: (await readFile(join(out, 'files.f'), 'utf8')).trim().split('\n'), top: 'hwgen_accel_top' });
   });
 
   it('a bad config exits 2 with one line and writes nothing', async () => {

@@ -19,7 +19,6 @@ import { type LayerProgram, type LayerReadback, layerProgram, readLayer } from '
 import type { PolicyName } from '../schedule/types.ts';
 import type { SimulatorName, TraceFormat } from '../../sim/types.ts';
 import { playProgram } from '../../testbench/program-player.ts';
-import { deriveSeed } from '../util/rng.ts';
 import { type Progress, silentProgress } from '../util/progress.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
 import { lowerToGemm } from '../workload/lower.ts';
@@ -165,12 +164,13 @@ function eventProblems(name: string, measured: EventCounts, predicted: EventCoun
     .map((event) => `${name}: ${event} events ${measured[event]}, predicted ${predicted[event]}`);
 }
 
-/** One layer (a GEMM) through the RTL; `layerIndex` keeps the policy's seed apart per layer. */
+/** One layer (a GEMM) through the RTL; `layerIndex` names its scratch folder. */
 export async function simulateGemm(accelerator: Accelerator, gemm: GemmLayer, layerIndex: number, options: SimOptions): Promise<Omit<LayerSimResult, 'outputShape'>> {
   const design = designOf(accelerator);
   const golden = annLayer(gemm);
   const energyTable = options.energyTable ?? DEFAULT_ENERGY_PJ;
-  const plan = planLayer(gemm, design, options.policy, { seed: deriveSeed(options.seed, layerIndex, gemm.name), outputs: golden, energyTable });
+  // The same seed for every layer, as `hwgen schedule` uses: both commands plan the same schedules.
+  const plan = planLayer(gemm, design, options.policy, { seed: options.seed, outputs: golden, energyTable });
   const prediction = predictLayer(gemm, plan, design, { outputs: golden, energyTable });
   const program = layerProgram(accelerator, gemm, prediction.tiles.map(({ tile, schedule, weightKinds }) => ({ tile, schedule, weightKinds })));
   const workDir = join(options.workDir, `${String(layerIndex).padStart(3, '0')}-${gemm.name.replace(/[^A-Za-z0-9_.-]/g, '_')}`);

@@ -94,34 +94,38 @@ function totalOf(layers: readonly LayerJson[], clockMHz: number): SimResultJson[
   };
 }
 
+/** Simulates the workload and writes its files into `dir` (which exists): the part `hwgen demo` shares. */
+export async function simulateIntoDir(accelerator: Accelerator, workload: ResolvedWorkload, dir: string, options: SimOptions): Promise<SimResultJson> {
+  const { clockMHz } = accelerator.config;
+  const layers: LayerJson[] = [];
+  for await (const layer of simulateWorkload(accelerator, workload, options)) {
+    await writeFile(join(dir, `${layer.name}.y.npy`), encodeNpy(tensorOf('u1', layer.outputShape, layer.outputs)));
+    if (layer.waveform !== undefined) {
+      await mkdir(join(dir, 'waves'), { recursive: true });
+      await copyFile(layer.waveform, join(dir, 'waves', `${layer.name}.${options.trace}`));
+    }
+    layers.push(layerJson(layer, clockMHz));
+  }
+  const json: SimResultJson = {
+    generator: `hwgen ${HWGEN_VERSION}`,
+    workload: workload.name,
+    design: accelerator.config.name,
+    configHash: accelerator.hash,
+    simulator: options.simulator,
+    policy: options.policy,
+    seed: options.seed,
+    clockMHz,
+    layers,
+    total: totalOf(layers, clockMHz),
+  };
+  await writeFile(join(dir, 'result.json'), prettyJson(json));
+  return json;
+}
+
+/** `hwgen sim`'s folder, whole or not at all; the simulations' scratch folder is kept when a check failed. */
 export async function writeSim(accelerator: Accelerator, workload: ResolvedWorkload, outDir: string, options: Omit<SimOptions, 'workDir'>): Promise<SimRun> {
   const workDir = await mkdtemp(join(tmpdir(), 'hwgen-sim-'));
-  const { clockMHz } = accelerator.config;
-  const result = await writeDirAtomically(outDir, async (dir) => {
-    const layers: LayerJson[] = [];
-    for await (const layer of simulateWorkload(accelerator, workload, { ...options, workDir })) {
-      await writeFile(join(dir, `${layer.name}.y.npy`), encodeNpy(tensorOf('u1', layer.outputShape, layer.outputs)));
-      if (layer.waveform !== undefined) {
-        await mkdir(join(dir, 'waves'), { recursive: true });
-        await copyFile(layer.waveform, join(dir, 'waves', `${layer.name}.${options.trace}`));
-      }
-      layers.push(layerJson(layer, clockMHz));
-    }
-    const json: SimResultJson = {
-      generator: `hwgen ${HWGEN_VERSION}`,
-      workload: workload.name,
-      design: accelerator.config.name,
-      configHash: accelerator.hash,
-      simulator: options.simulator,
-      policy: options.policy,
-      seed: options.seed,
-      clockMHz,
-      layers,
-      total: totalOf(layers, clockMHz),
-    };
-    await writeFile(join(dir, 'result.json'), prettyJson(json));
-    return json;
-  });
+  const result = await writeDirAtomically(outDir, (dir) => simulateIntoDir(accelerator, workload, dir, { ...options, workDir }));
   if (result.total.checked) {
     await rm(workDir, { recursive: true, force: true });
     return { result };

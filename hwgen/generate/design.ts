@@ -1,12 +1,11 @@
 /**
- * A whole design from one accelerator config: the modules `hwgen generate` writes.
- * Until the dispatcher and accelerator top exist, the design is its cores, which share one
- * QCFS fire-stage file.
+ * A whole design from one accelerator config: the modules `hwgen generate` writes. The top is
+ * hwgen_accel_top (ANN arrays, SNN cores, their column feeders and output banks); its submodules bring
+ * every other file, each once.
  */
 import type { Accelerator } from '../config/load-config.ts';
-import { generateAnnCore } from './ann-core/generator.ts';
+import { generateAccelTop } from './accel/generator.ts';
 import type { ModuleDescription } from './module.ts';
-import { generateSnnCore } from './snn-core/generator.ts';
 
 export interface Design {
   readonly accelerator: Accelerator;
@@ -15,9 +14,5 @@ export interface Design {
 }
 
 export function generateDesign(accelerator: Accelerator): Design {
-  const { ann, snn } = accelerator.config;
-  const modules: ModuleDescription[] = [];
-  if (ann.arrays > 0) modules.push(generateAnnCore(accelerator));
-  if (snn.cores > 0) modules.push(generateSnnCore(accelerator));
-  return { accelerator, modules };
+  return { accelerator, modules: [generateAccelTop(accelerator)] };
 }
