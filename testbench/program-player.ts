@@ -8,10 +8,9 @@ import { join } from 'node:path';
 import { CheckError } from '../hwgen/errors.ts';
 import { type ModuleDescription, allFiles, findPort } from '../hwgen/generate/module.ts';
 import { renderVerilog } from '../hwgen/generate/render.ts';
-import { MARK_BITS, programInputs, programOutputs } from '../hwgen/host/program.ts';
+import { type Capture, MARK_BITS, parseCapture, programInputs, programOutputs } from '../hwgen/host/program.ts';
 import { runnerFor } from '../sim/runner.ts';
 import type { SimulatorName, TraceFormat } from '../sim/types.ts';
-import { parseHexLines } from './hex.ts';
 
 export const PROGRAM_TB_MODULE = 'hwgen_program_tb';
 
@@ -30,7 +29,7 @@ export interface PlayOptions {
 
 export interface PlayResult {
   /** Each capture line's outputs, first output port in the most significant bits (decodeCapture). */
-  readonly captures: bigint[];
+  readonly captures: Capture[];
   /** Cycle count at each mark, by id. */
   readonly marks: ReadonlyMap<number, number>;
   /** Cycles of the whole program. */
@@ -56,6 +55,14 @@ export function renderProgramTb(module: ModuleDescription, waitPort: string, con
     outputConcat: outputs.fields.map((f) => f.port.name).join(', '),
     ports: [...inputs.fields, ...outputs.fields].map((f) => ({ name: f.port.name })),
   }, { file: `${PROGRAM_TB_MODULE}.v`, configHash, summary: `program player for ${module.name}` });
+}
+
+function parseCaptures(text: string, file: string): Capture[] {
+  return text.split('\n').filter((line) => line.trim() !== '').map((line, index) => {
+    const capture = parseCapture(line);
+    if (capture === undefined) throw new CheckError(`${file}: line ${index + 1}: "${line}" is not a hex word`);
+    return capture;
+  });
 }
 
 function parseMarks(text: string, file: string): Map<number, number> {
@@ -84,7 +91,7 @@ export async function playProgram(module: ModuleDescription, program: string, op
   await runner.run(built, { cwd: workDir, timeoutMs: 3_600_000, plusargs });
   const captureFile = join(workDir, 'captures.hex');
   const markFile = join(workDir, 'marks.txt');
-  const captures = parseHexLines(await readFile(captureFile, 'utf8'), captureFile);
+  const captures = parseCaptures(await readFile(captureFile, 'utf8'), captureFile);
   const marks = parseMarks(await readFile(markFile, 'utf8'), markFile);
   const waveform = trace === 'none' ? undefined : join(workDir, options.traceFile ?? `waves.${trace}`);
   return { captures, marks, cycles: Math.max(0, ...marks.values()), ...(waveform === undefined ? {} : { waveform }) };

@@ -17,7 +17,8 @@ import { LOAD_BUSES, type LoadBus, type LoadWords } from '../cost/tile-model.ts'
 import { type LayerTile, tileSubLayer } from '../cost/layer-tiling.ts';
 import type { CoreKind, Schedule } from '../schedule/types.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
-import { type PortValues, ProgramBuilder, decodeCapture } from './program.ts';
+import { CheckError } from '../errors.ts';
+import { type Capture, type PortValues, ProgramBuilder, decodeCapture } from './program.ts';
 import { denseReplica, eventReplica, listEntries } from './replicas.ts';
 
 /** One tile of a layer as the host runs it: what the cost model's tile prediction holds. */
@@ -166,12 +167,16 @@ export interface LayerReadback {
 }
 
 /** Reads a layer's outputs, counters and cycles out of the captures and marks of its program's run. */
-export function readLayer(program: LayerProgram, captures: readonly bigint[], marks: ReadonlyMap<number, number>): LayerReadback {
+export function readLayer(program: LayerProgram, captures: readonly Capture[], marks: ReadonlyMap<number, number>): LayerReadback {
   const { layer, top } = program;
-  const decoded = (index: number): Record<string, bigint> => {
-    const value = captures[index];
-    if (value === undefined) throw new RangeError(`capture ${index} is missing (${captures.length} captured)`);
-    return decodeCapture(top.ports, value);
+  /** The named outputs of a capture; an x or z bit in one of them is a design fault. */
+  const decoded = (index: number, ...names: string[]): Record<string, bigint> => {
+    const capture = captures[index];
+    if (capture === undefined) throw new RangeError(`capture ${index} is missing (${captures.length} captured)`);
+    const { values, unknown } = decodeCapture(top.ports, capture);
+    const undefinedOutput = names.find((name) => unknown.has(name));
+    if (undefinedOutput !== undefined) throw new CheckError(`${layer.name}: capture ${index}: ${undefinedOutput} has x or z bits (an unwritten or undriven value)`);
+    return values;
   };
   const mark = (id: number): number => {
     const cycle = marks.get(id);
@@ -187,7 +192,7 @@ export function readLayer(program: LayerProgram, captures: readonly bigint[], ma
       const first = bankCaptures[c] ?? -1;
       core.columns.forEach((n, i) => {
         for (let m = 0; m < M; m++) {
-          const values = decoded(first + i * M + m);
+          const values = decoded(first + i * M + m, 'ob_rd_data', 'cnt_cycles');
           if (i === 0 && m === 0) cntCycles = Number(values.cnt_cycles);
           outputs[(rowStart + m) * layer.N + colStart + n] = Number(values.ob_rd_data);
         }
@@ -197,7 +202,7 @@ export function readLayer(program: LayerProgram, captures: readonly bigint[], ma
     return { loadCycles: loaded - begin, runCycles: ran - loaded - 1, drainCycles: drained - ran, cycles: drained - begin, cntCycles };
   });
   const counters = Array.from({ length: program.cores }, (_, c) =>
-    Object.fromEntries(ACCEL_COUNTERS.map((name, i) => [name, Number(decoded(program.counterCaptures + c * ACCEL_COUNTERS.length + i).cnt_rd_data)])) as Record<AccelCounter, number>,
+    Object.fromEntries(ACCEL_COUNTERS.map((name, i) => [name, Number(decoded(program.counterCaptures + c * ACCEL_COUNTERS.length + i, 'cnt_rd_data').cnt_rd_data)])) as Record<AccelCounter, number>,
   );
   return { outputs, tiles, cycles: tiles.reduce((sum, tile) => sum + tile.cycles, 0), counters };
 }

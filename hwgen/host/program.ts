@@ -42,11 +42,30 @@ export function programOutputs(ports: readonly PortSpec[]): { fields: Field[]; w
   return { fields, width };
 }
 
-/** Decodes one capture line into the outputs' values. */
-export function decodeCapture(ports: readonly PortSpec[], value: bigint): Record<string, bigint> {
-  const result: Record<string, bigint> = {};
-  for (const field of programOutputs(ports).fields) result[field.port.name] = (value >> BigInt(field.lsb)) & field.mask;
-  return result;
+/** One capture line: the outputs' bits, and which of them were x or z in the simulator. */
+export interface Capture {
+  readonly value: bigint;
+  readonly unknown: bigint;
+}
+
+/** A `$fwrite("%h")` line; x/z digits read as 0 with their bits marked unknown (an unwritten memory word). */
+export function parseCapture(line: string): Capture | undefined {
+  const text = line.trim();
+  if (!/^[0-9a-fA-FxXzZ]+$/.test(text)) return undefined;
+  const value = BigInt(`0x${text.replace(/[xXzZ]/g, '0')}`);
+  const unknown = BigInt(`0x${text.replace(/[0-9a-fA-F]/g, '0').replace(/[xXzZ]/g, 'f')}`);
+  return { value, unknown };
+}
+
+/** Decodes one capture into the outputs' values; `unknown` names the outputs with an x or z bit. */
+export function decodeCapture(ports: readonly PortSpec[], capture: Capture): { values: Record<string, bigint>; unknown: Set<string> } {
+  const values: Record<string, bigint> = {};
+  const unknown = new Set<string>();
+  for (const field of programOutputs(ports).fields) {
+    values[field.port.name] = (capture.value >> BigInt(field.lsb)) & field.mask;
+    if (((capture.unknown >> BigInt(field.lsb)) & field.mask) !== 0n) unknown.add(field.port.name);
+  }
+  return { values, unknown };
 }
 
 export class ProgramBuilder {
