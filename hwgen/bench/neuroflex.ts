@@ -4,7 +4,11 @@
  * EDP of `cost` against ANN-only, and the distance to the lower bound, on three designs. Then the
  * schedule-transfer check: a static schedule fitted to one input of a layer, run on another input.
  *
- * `hwgen bench neuroflex` and `make bench` print it; hwgen/cost/README.md quotes and discusses the figures.
+ * Then the same comparisons from RTL on a sample of columns of every layer (neuroflex-rtl.ts), on the designs
+ * of NEUROFLEX_RTL_DESIGNS: RTL cycles must equal the prediction, or the bench fails.
+ *
+ * `hwgen bench neuroflex` and `make bench` print it; hwgen/cost/README.md and README.md ("Scheduling") quote and
+ * discuss the figures.
  */
 import { zooGemmLayer } from '../zoo/zoo-gemm.ts';
 import { type Accelerator, acceleratorFrom, defaultAccelerator } from '../config/load-config.ts';
@@ -16,6 +20,7 @@ import { type Progress, silentProgress } from '../util/progress.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
 import { PIXEL_LEVELS } from '../zoo/layers.ts';
 import { markdownTable } from './measure.ts';
+import { type RtlLayer, percent, rtlTables, runRtlSamples } from './neuroflex-rtl.ts';
 
 /** A design of the comparison, with why it is there. */
 interface BenchDesign {
@@ -110,11 +115,6 @@ export function figuresOf(comparison: Pick<LayerComparison, 'cost' | 'random' | 
     scheduleGap: gapToBound(cost.modelMakespan, cost.columnBound),
     predictedGap: gapToBound(cost.prediction.cycles, cost.lowerBound),
   };
-}
-
-function percent(fraction: number, digits = 1): string {
-  const text = (100 * fraction).toFixed(digits);
-  return `${fraction >= 0 ? '+' : ''}${text} %`;
 }
 
 /** Tiles and, in brackets, row tiles. */
@@ -256,8 +256,59 @@ async function compareAll(progress: Progress): Promise<Map<string, LayerComparis
   return byDesign;
 }
 
+/** Columns of X per layer in the RTL sample (`hwgen bench neuroflex --rtl-sample N`); 0 leaves RTL out. */
+export const DEFAULT_RTL_SAMPLE = 24;
+/** Rows of W per layer in the RTL sample at most. */
+export const DEFAULT_RTL_ROWS = 128;
+/** The designs the RTL sample runs on by default. */
+export const NEUROFLEX_RTL_DESIGNS: readonly string[] = ['default', 'snn64'];
+
+export interface NeuroflexOptions {
+  /** Columns of X per layer run in RTL; 0: no RTL part. */
+  readonly rtlSample?: number;
+  /** Rows of W per layer run in RTL at most. */
+  readonly rtlRows?: number;
+  /** Ids of NEUROFLEX_DESIGNS to run in RTL. */
+  readonly rtlDesigns?: readonly string[];
+}
+
+function rtlDesignsOf(ids: readonly string[]): BenchDesign[] {
+  return ids.map((id) => {
+    const found = NEUROFLEX_DESIGNS.find((target) => target.id === id);
+    if (found === undefined) throw new RangeError(`no NeuroFlex design ${id} (designs: ${NEUROFLEX_DESIGNS.map((target) => target.id).join(', ')})`);
+    return found;
+  });
+}
+
+async function rtlSection(byDesign: Map<string, LayerComparison[]>, options: NeuroflexOptions, progress: Progress): Promise<string> {
+  const columns = options.rtlSample ?? DEFAULT_RTL_SAMPLE;
+  const sample = { columns, maxRows: options.rtlRows ?? DEFAULT_RTL_ROWS };
+  const designs = rtlDesignsOf(options.rtlDesigns ?? NEUROFLEX_RTL_DESIGNS);
+  const first = byDesign.get(NEUROFLEX_DESIGNS[0]?.id ?? '') ?? [];
+  const layers: RtlLayer[] = first.map((comparison, i) => ({
+    network: comparison.network,
+    role: comparison.role,
+    layer: comparison.layer,
+    whole: new Map(
+      NEUROFLEX_DESIGNS.flatMap((target) => {
+        const on = byDesign.get(target.id)?.[i];
+        return on === undefined ? [] : [[target.id, figuresOf(on)] as const];
+      }),
+    ),
+  }));
+  const wholeSlice = new Map(designs.map((target) => [target.id, sliceFigures((byDesign.get(target.id) ?? []).filter((c) => c.layer.inLevels < PIXEL_LEVELS))] as const));
+  const results = await runRtlSamples(layers, { sample, designs, randomSeeds: RANDOM_SEEDS, costSeed: COST_SEED, progress });
+  return rtlTables(results, { sample, designs, randomSeeds: RANDOM_SEEDS, wholeSlice });
+}
+
 /** Every table of the benchmark, as Markdown. */
-export async function neuroflexBench(progress: Progress = silentProgress): Promise<string> {
+export async function neuroflexBench(progress: Progress = silentProgress, options: NeuroflexOptions = {}): Promise<string> {
+  const rtlSample = options.rtlSample ?? DEFAULT_RTL_SAMPLE;
+  if (!Number.isSafeInteger(rtlSample) || rtlSample < 0) throw new RangeError(`rtlSample must be an integer ≥ 0, got ${rtlSample}`);
+  const rtlRows = options.rtlRows ?? DEFAULT_RTL_ROWS;
+  if (!Number.isSafeInteger(rtlRows) || rtlRows < 1) throw new RangeError(`rtlRows must be an integer ≥ 1, got ${rtlRows}`);
+  // bad design ids fail before the minute of cost-model tables
+  if (rtlSample > 0) rtlDesignsOf(options.rtlDesigns ?? NEUROFLEX_RTL_DESIGNS);
   const byDesign = await compareAll(progress);
   const sections = ['### NeuroFlex comparisons (layer cost model, exact by the host protocol; zoo seed 0, T = 15)', ''];
   for (const target of NEUROFLEX_DESIGNS) {
@@ -275,5 +326,6 @@ export async function neuroflexBench(progress: Progress = silentProgress): Promi
     '',
     await transferTable(progress),
   );
+  if (rtlSample > 0) sections.push('', await rtlSection(byDesign, { ...options, rtlSample }, progress));
   return sections.join('\n');
 }

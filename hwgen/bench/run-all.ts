@@ -4,10 +4,11 @@ import { coresBench } from './cores-bench.ts';
 import { goldenBench } from './golden-bench.ts';
 import { neuroflexBench } from './neuroflex.ts';
 import { vcdBench } from '../../sim/waveform/vcd-bench.ts';
+import { stderrProgress } from '../util/progress.ts';
 
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, Node ${process.version}`;
 process.stdout.write(`hwgen benchmarks on ${machine}\n\n`);
 process.stdout.write(`${await goldenBench()}\n`);
 process.stdout.write(`\n${await coresBench()}\n`);
-process.stdout.write(`\n${await neuroflexBench()}\n`);
+process.stdout.write(`\n${await neuroflexBench(stderrProgress('bench'))}\n`);
 process.stdout.write(`\n${await vcdBench()}\n`);

@@ -43,7 +43,8 @@ export function evaluatePolicy(layer: GemmLayer, design: Design, policy: PolicyN
   const prediction = predictLayer(layer, plan, design, options);
   return {
     policy,
-    fellBack: plan.tiles.some((tile) => tile.policy !== policy),
+    // cost may take a single-kind plan on purpose; only ann and snn fall back for want of their kind
+    fellBack: policy !== 'cost' && plan.tiles.some((tile) => tile.policy !== policy),
     plan,
     prediction,
     modelMakespan: planMakespan(plan),

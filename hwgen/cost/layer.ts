@@ -188,11 +188,34 @@ function planTile(layer: GemmLayer, tile: LayerTile, design: Design, policy: Pol
   };
 }
 
-/** Tiles the layer for `policy` and schedules every tile's columns with it (planTile). */
-export function planLayer(layer: GemmLayer, design: Design, policy: PolicyName, options: LayerOptions & { readonly seed: number }): LayerPlan {
-  const outputs = options.outputs ?? annLayer(layer);
-  const tiles = tileLayer(layer, design, machinesForPolicy(policy, layer, design)).map((tile) => planTile(layer, tile, design, policy, { ...options, outputs }));
+function planOnMachines(layer: GemmLayer, design: Design, policy: PolicyName, machines: Machines, options: LayerOptions & { readonly seed: number; readonly outputs: Uint8Array }): LayerPlan {
+  const tiles = tileLayer(layer, design, machines).map((tile) => planTile(layer, tile, design, policy, options));
   return { policy, shape: { M: layer.M, K: layer.K, N: layer.N }, tiles };
+}
+
+/** The single-kind policies whose plans `cost` also weighs (both kinds present and able to hold the layer). */
+function singleKindPolicies(layer: GemmLayer, design: Design): PolicyName[] {
+  const { annArrays, snnCores } = design.machines;
+  if (annArrays === 0 || snnCores === 0) return [];
+  return (['ann', 'snn'] as const).filter((kind) => kindRefusal(kind, layer.K, design) === undefined);
+}
+
+/**
+ * Tiles the layer for `policy` and schedules every tile's columns with it (planTile). `cost` plans on the
+ * tiling both kinds share and also takes the single-kind plans (each tiled for its kind alone: taller tiles,
+ * fewer weight reloads), predicts each exactly, and keeps the fastest (then the least energy): so `cost` is
+ * never slower than `ann` or `snn`.
+ */
+export function planLayer(layer: GemmLayer, design: Design, policy: PolicyName, options: LayerOptions & { readonly seed: number }): LayerPlan {
+  const withOutputs = { ...options, outputs: options.outputs ?? annLayer(layer) };
+  const shared = planOnMachines(layer, design, policy, machinesForPolicy(policy, layer, design), withOutputs);
+  if (policy !== 'cost') return shared;
+  const candidates = [shared, ...singleKindPolicies(layer, design).map((kind) => planOnMachines(layer, design, kind, machinesForPolicy(kind, layer, design), withOutputs))];
+  if (candidates.length === 1) return shared;
+  const scored = candidates.map((plan) => ({ plan, prediction: predictLayer(layer, plan, design, withOutputs) }));
+  const best = scored.reduce((chosen, c) => (c.prediction.cycles < chosen.prediction.cycles || (c.prediction.cycles === chosen.prediction.cycles && c.prediction.energyPj < chosen.prediction.energyPj) ? c : chosen));
+  return { ...best.plan, policy: 'cost' };
+  return best.plan;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,19 +1,53 @@
-/** `hwgen bench neuroflex`: the NeuroFlex comparisons from the layer cost model, as Markdown tables. */
+/**
+ * `hwgen bench neuroflex`: the NeuroFlex comparisons from the layer cost model on whole zoo layers, then from RTL
+ * (Verilator) on a sample of columns of each layer, as Markdown tables.
+ */
 import { Argument, type Command } from 'commander';
-import { neuroflexBench } from '../../bench/neuroflex.ts';
-import { silentProgress, stderrProgress } from '../../util/progress.ts';
+import { DEFAULT_RTL_ROWS, DEFAULT_RTL_SAMPLE, NEUROFLEX_DESIGNS, NEUROFLEX_RTL_DESIGNS, type NeuroflexOptions, neuroflexBench } from '../../bench/neuroflex.ts';
+import { InputError } from '../../errors.ts';
+import { type Progress, silentProgress, stderrProgress } from '../../util/progress.ts';
 
-const BENCHMARKS = { neuroflex: neuroflexBench } as const;
-type BenchmarkName = keyof typeof BENCHMARKS;
+const BENCHMARKS: Record<string, (progress: Progress, options: NeuroflexOptions) => Promise<string>> = { neuroflex: neuroflexBench };
+
+interface BenchCommandOptions {
+  quiet?: boolean;
+  rtlSample: string;
+  rtlRows: string;
+  rtlDesigns: string;
+}
+
+function parseCount(text: string, option: string, least: number): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < least) throw new InputError(option, '', `expected an integer ≥ ${least} (got "${text}")`);
+  return value;
+}
+
+function parseDesigns(text: string): string[] {
+  const ids = text.split(',').map((id) => id.trim()).filter((id) => id !== '');
+  const known = NEUROFLEX_DESIGNS.map((target) => target.id);
+  const unknown = ids.find((id) => !known.includes(id));
+  if (unknown !== undefined || ids.length === 0) throw new InputError('--rtl-designs', '', `expected comma-separated designs among ${known.join(', ')} (got "${text}")`);
+  return ids;
+}
 
 export function registerBench(program: Command): void {
   program
     .command('bench')
-    .description('run a benchmark and print its Markdown tables (neuroflex: cost vs random and ANN-only on zoo layers, about a minute)')
+    .description('run a benchmark and print its Markdown tables (neuroflex: cost vs random and ANN-only on zoo layers from the cost model, about a minute, then from RTL on a sample of each layer, a few minutes)')
     .addArgument(new Argument('<NAME>', 'benchmark').choices(Object.keys(BENCHMARKS)))
+    .option('--rtl-sample <N>', 'neuroflex: columns of each layer run in RTL on Verilator (0: no RTL part)', String(DEFAULT_RTL_SAMPLE))
+    .option('--rtl-rows <N>', 'neuroflex: rows of each layer run in RTL at most', String(DEFAULT_RTL_ROWS))
+    .option('--rtl-designs <IDS>', `neuroflex: comma-separated designs run in RTL (among ${NEUROFLEX_DESIGNS.map((target) => target.id).join(', ')})`, NEUROFLEX_RTL_DESIGNS.join(','))
     .option('-q, --quiet', 'no progress lines')
-    .action(async (name: BenchmarkName, options: { quiet?: boolean }) => {
+    .action(async (name: string, options: BenchCommandOptions) => {
+      const benchOptions: NeuroflexOptions = {
+        rtlSample: parseCount(options.rtlSample, '--rtl-sample', 0),
+        rtlRows: parseCount(options.rtlRows, '--rtl-rows', 1),
+        rtlDesigns: parseDesigns(options.rtlDesigns),
+      };
       const progress = options.quiet === true ? silentProgress : stderrProgress('bench');
-      process.stdout.write(`${await BENCHMARKS[name](progress)}\n`);
+      const run = BENCHMARKS[name];
+      if (run === undefined) throw new InputError('bench', '', `no benchmark ${name}`);
+      process.stdout.write(`${await run(progress, benchOptions)}\n`);
     });
 }
