@@ -14,6 +14,25 @@ import type { SimulatorName, TraceFormat } from '../sim/types.ts';
 
 export const PROGRAM_TB_MODULE = 'hwgen_program_tb';
 
+/**
+ * A signal of the DUT copied into a testbench wire (`wire [width-1:0] name = path;`), so that a waveform
+ * limited to the interfaces still holds it. `path` is relative to the testbench (`dut.core[0].o_valid`).
+ */
+export interface TraceProbe {
+  readonly name: string;
+  readonly width: number;
+  readonly path: string;
+}
+
+/** What a waveform holds: every signal (`all`), or only clk, rst, the cycle count and the probes (`interfaces`). */
+export type TraceScope = 'all' | 'interfaces';
+
+/** Program cycles (the testbench's `cycle` at a rising edge) to dump, inclusive; either end may be open. */
+export interface TraceWindow {
+  readonly from?: number;
+  readonly to?: number;
+}
+
 export interface PlayOptions {
   readonly simulator: SimulatorName;
   readonly workDir: string;
@@ -24,6 +43,12 @@ export interface PlayOptions {
   readonly trace?: TraceFormat;
   /** The waveform file's name in workDir (default waves.vcd / waves.fst). */
   readonly traceFile?: string;
+  /** Signals the testbench copies for the waveform (in every scope). */
+  readonly traceProbes?: readonly TraceProbe[];
+  /** Default `all`. */
+  readonly traceScope?: TraceScope;
+  /** Default: the whole run. */
+  readonly traceWindow?: TraceWindow;
   readonly configHash: string;
 }
 
@@ -38,8 +63,8 @@ export interface PlayResult {
   readonly waveform?: string;
 }
 
-/** The testbench text for a module: pure function of its port list. */
-export function renderProgramTb(module: ModuleDescription, waitPort: string, configHash: string): string {
+/** The testbench text for a module: pure function of its port list (and the probes, which only a traced build uses). */
+export function renderProgramTb(module: ModuleDescription, waitPort: string, configHash: string, probes: readonly TraceProbe[] = []): string {
   findPort(module, waitPort);
   const inputs = programInputs(module.ports);
   const outputs = programOutputs(module.ports);
@@ -54,6 +79,7 @@ export function renderProgramTb(module: ModuleDescription, waitPort: string, con
     outputs: outputs.fields.map((f) => ({ name: f.port.name, width: f.port.width })),
     outputConcat: outputs.fields.map((f) => f.port.name).join(', '),
     ports: [...inputs.fields, ...outputs.fields].map((f) => ({ name: f.port.name })),
+    probes: probes.map((probe) => ({ name: probe.name, width: probe.width, path: probe.path })),
   }, { file: `${PROGRAM_TB_MODULE}.v`, configHash, summary: `program player for ${module.name}` });
 }
 
@@ -80,14 +106,21 @@ export async function playProgram(module: ModuleDescription, program: string, op
   const waitPort = options.waitPort ?? 'done';
   const rtl = join(workDir, 'rtl');
   await mkdir(rtl, { recursive: true });
-  const files = [...allFiles(module), { name: `${PROGRAM_TB_MODULE}.v`, text: renderProgramTb(module, waitPort, options.configHash) }];
+  const files = [...allFiles(module), { name: `${PROGRAM_TB_MODULE}.v`, text: renderProgramTb(module, waitPort, options.configHash, options.traceProbes) }];
   await Promise.all(files.map((file) => writeFile(join(rtl, file.name), file.text)));
   await writeFile(join(workDir, 'program.hex'), program);
   const trace = options.trace ?? 'none';
   const runner = runnerFor(simulator);
-  const built = await runner.build({ top: PROGRAM_TB_MODULE, sources: files.map((file) => join(rtl, file.name)), trace });
+  const interfacesOnly = trace !== 'none' && options.traceScope === 'interfaces';
+  const defines = interfacesOnly ? { defines: { HWGEN_TRACE_INTERFACES: '1' } } : {};
+  const built = await runner.build({ top: PROGRAM_TB_MODULE, sources: files.map((file) => join(rtl, file.name)), trace, ...defines });
   const plusargs: Record<string, string | number> = { max_wait: options.maxWait ?? 100_000_000 };
-  if (trace !== 'none') plusargs.trace = options.traceFile ?? `waves.${trace}`;
+  if (trace !== 'none') {
+    plusargs.trace = options.traceFile ?? `waves.${trace}`;
+    const { from, to } = options.traceWindow ?? {};
+    if (from !== undefined) plusargs.trace_from = from;
+    if (to !== undefined) plusargs.trace_to = to;
+  }
   await runner.run(built, { cwd: workDir, timeoutMs: 3_600_000, plusargs });
   const captureFile = join(workDir, 'captures.hex');
   const markFile = join(workDir, 'marks.txt');

@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, exitCodeOf } from '../errors.ts';
 import { HWGEN_VERSION } from '../version.ts';
 import { registerBench } from './commands/bench.ts';
+import { registerCheck } from './commands/check.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerGolden } from './commands/golden.ts';
@@ -32,6 +33,7 @@ function buildProgram(): Command {
   registerSchedule(program);
   registerSim(program);
   registerBench(program);
+  registerCheck(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

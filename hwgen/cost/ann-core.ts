@@ -16,6 +16,7 @@ import type { GemmShape } from '../workload/shapes.ts';
 import { type CorePrediction, type EventCounts, zeroEvents } from './events.ts';
 import { BusyCycles } from './busy-cycles.ts';
 import { columnLevels } from './column-levels.ts';
+import type { ColumnTiming } from './column-timing.ts';
 
 export { type AnnCoreParams, annCoreParams } from '../generate/ann-core/layout.ts';
 
@@ -49,9 +50,10 @@ interface PipelineState {
   lastBeat: number;
 }
 
-/** Issues, holds and fires the groups of one column whose bank is full from cycle `ready` on. */
-function runColumn(state: PipelineState, ready: number, levels: Uint8Array, params: AnnCoreParams, M: number, J: number, busy: BusyCycles): void {
+/** Issues, holds and fires the groups of one column whose bank is full from cycle `ready` on; returns each group's first output beat's cycle. */
+function runColumn(state: PipelineState, ready: number, levels: Uint8Array, params: AnnCoreParams, M: number, J: number, busy: BusyCycles): number[] {
   let earliest = Math.max(ready, state.lastIssue + 1);
+  const groupOutputs: number[] = [];
   for (let first = 0; first < M; first += params.rows) {
     const lanes = Math.min(params.rows, M - first);
     let maxLevel = 0;
@@ -61,11 +63,14 @@ function runColumn(state: PipelineState, ready: number, levels: Uint8Array, para
     const fireTake = Math.max(lastIssue + 2, state.fireIdle);
     state.fireIdle = fireTake + maxLevel + lanes + 2;
     state.lastBeat = fireTake + maxLevel + lanes + 1;
+    // The group's levels leave in the fire stage's last `lanes` cycles.
+    groupOutputs.push(fireTake + maxLevel + 2);
     busy.add(earliest, state.lastBeat);
     state.lastIssue = lastIssue;
     state.fireTake = fireTake;
     earliest = lastIssue + 1;
   }
+  return groupOutputs;
 }
 
 function streamEvents(layer: GemmLayer, levels: readonly Uint8Array[], params: AnnCoreParams): EventCounts {
@@ -87,10 +92,23 @@ function streamEvents(layer: GemmLayer, levels: readonly Uint8Array[], params: A
  * cost of an ideal core with big enough memories.
  */
 export function predictAnnCore(layer: GemmLayer, columns: readonly number[], params: AnnCoreParams, outputs?: Uint8Array): AnnCorePrediction {
+  return streamAnnCore(layer, columns, params, outputs).prediction;
+}
+
+/**
+ * The cycles of every column of `columns` (same order) in the run `predictAnnCore` predicts: first and
+ * last input beat taken, first and last output level accepted, and when each row group's levels leave.
+ */
+export function annCoreColumnTimes(layer: GemmLayer, columns: readonly number[], params: AnnCoreParams, outputs?: Uint8Array): ColumnTiming[] {
+  return streamAnnCore(layer, columns, params, outputs).times;
+}
+
+function streamAnnCore(layer: GemmLayer, columns: readonly number[], params: AnnCoreParams, outputs: Uint8Array | undefined): { prediction: AnnCorePrediction; times: ColumnTiming[] } {
   const levels = columnLevels(layer, columns, outputs);
   const J = annCoreGeometryOf(layer, params).chunks;
   const state: PipelineState = { lastIssue: Number.NEGATIVE_INFINITY, fireTake: Number.NEGATIVE_INFINITY, fireIdle: 0, lastBeat: -1 };
   const busy = new BusyCycles();
+  const times: ColumnTiming[] = [];
   // Release cycle of each bank's previous column (its last issue): the fill side may refill it a cycle later.
   const bankReleased = [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY];
   let fillFree = 0;
@@ -99,11 +117,12 @@ export function predictAnnCore(layer: GemmLayer, columns: readonly number[], par
     const firstBeat = Math.max(fillFree, (bankReleased[bank] ?? 0) + 1);
     const lastBeat = firstBeat + J - 1;
     fillFree = lastBeat + 1;
-    runColumn(state, lastBeat + 1, columnLevels, params, layer.M, J, busy);
+    const groupOutputs = runColumn(state, lastBeat + 1, columnLevels, params, layer.M, J, busy);
+    times.push({ firstInput: firstBeat, lastInput: lastBeat, firstOutput: groupOutputs[0] ?? Number.NaN, groupOutputs, lastOutput: state.lastBeat });
     bankReleased[bank] = state.lastIssue;
   });
   const cycles = levels.length === 0 ? 0 : state.lastBeat + 1;
-  return { cycles, events: streamEvents(layer, levels, params), busy: levels.length === 0 ? 0 : busy.count() };
+  return { prediction: { cycles, events: streamEvents(layer, levels, params), busy: levels.length === 0 ? 0 : busy.count() }, times };
 }
 
 /** Useful MACs per cycle over the array's ROWS·COLS multipliers. */

@@ -22,6 +22,7 @@ import type { GemmShape } from '../workload/shapes.ts';
 import { type CorePrediction, type EventCounts, zeroEvents } from './events.ts';
 import { BusyCycles } from './busy-cycles.ts';
 import { columnLevels } from './column-levels.ts';
+import type { ColumnTiming } from './column-timing.ts';
 
 export { type SnnBeat, type SnnCoreParams, snnColumnEvents, snnCoreParams } from '../generate/snn-core/layout.ts';
 
@@ -100,6 +101,8 @@ class SnnCoreTimeline {
   private readonly columns: ColumnTimes[] = [];
   private readonly fire: FireState = { fireTake: NEVER, fireIdle: NEVER, lastBeat: -1 };
   readonly busy = new BusyCycles();
+  /** Per column added, its input and output cycles. */
+  readonly times: ColumnTiming[] = [];
 
   constructor(
     private readonly groups: number,
@@ -120,7 +123,8 @@ class SnnCoreTimeline {
   }
 
   addColumn(column: ColumnEvents, levels: Uint8Array): void {
-    const bankFull = this.firstBeat() + Math.max(column.events, 1);
+    const firstInput = this.firstBeat();
+    const bankFull = firstInput + Math.max(column.events, 1);
     const previous = this.columns.at(-1);
     // The reader needs the bank full and the event register free (its last token taken).
     const firstRead = Math.max(previous?.lastTake ?? NEVER, bankFull);
@@ -131,16 +135,18 @@ class SnnCoreTimeline {
     const groupStarts: number[] = [];
     let start = firstTake + 1;
     let final = NEVER;
+    const groupOutputs: number[] = [];
     for (let g = 0; g < this.groups; g++) {
       groupStarts.push(start);
       final = Math.max(start + span - 1, this.fire.fireTake);
-      this.fireGroup(final, g, levels);
+      groupOutputs.push(this.fireGroup(final, g, levels));
       start = final + 1;
     }
     const lastStart = groupStarts[this.groups - 1] ?? 0;
     const lastTake = lastStart + span - lastX - 1;
     this.columns.push({ bankFull, lastRead: this.lastReadOf(column, groupStarts, firstRead, span, lastX), lastTake, lastFinal: final });
     this.busy.add(bankFull, this.fire.lastBeat);
+    this.times.push({ firstInput, lastInput: bankFull - 1, firstOutput: groupOutputs[0] ?? Number.NaN, groupOutputs, lastOutput: this.fire.lastBeat });
   }
 
   /** The reader issues a token in the cycle its predecessor enters the add stage. */
@@ -151,8 +157,8 @@ class SnnCoreTimeline {
     return firstRead;
   }
 
-  /** Group g's hold bank is written in cycle `final`; the fire stage takes it when idle. */
-  private fireGroup(final: number, g: number, levels: Uint8Array): void {
+  /** Group g's hold bank is written in cycle `final`; the fire stage takes it when idle. Returns its first level's cycle. */
+  private fireGroup(final: number, g: number, levels: Uint8Array): number {
     const lanes = g === this.groups - 1 ? this.lastLanes : this.lanes;
     let maxLevel = 0;
     for (let l = 0; l < lanes; l++) maxLevel = Math.max(maxLevel, levels[g * this.lanes + l] ?? 0);
@@ -160,6 +166,8 @@ class SnnCoreTimeline {
     this.fire.fireTake = take;
     this.fire.fireIdle = take + maxLevel + lanes + 2;
     this.fire.lastBeat = take + maxLevel + lanes + 1;
+    // The levels leave in the fire stage's last `lanes` cycles.
+    return take + maxLevel + 2;
   }
 }
 
@@ -172,6 +180,18 @@ class SnnCoreTimeline {
  * core this is the cost of an ideal core with big enough memories.
  */
 export function predictSnnCore(layer: GemmLayer, columns: readonly number[], params: SnnCoreParams, outputs?: Uint8Array): SnnCorePrediction {
+  return streamSnnCore(layer, columns, params, outputs).prediction;
+}
+
+/**
+ * The cycles of every column of `columns` (same order) in the run `predictSnnCore` predicts: first and
+ * last input beat (event) taken, first and last output level accepted, and when each lane group's levels leave.
+ */
+export function snnCoreColumnTimes(layer: GemmLayer, columns: readonly number[], params: SnnCoreParams, outputs?: Uint8Array): ColumnTiming[] {
+  return streamSnnCore(layer, columns, params, outputs).times;
+}
+
+function streamSnnCore(layer: GemmLayer, columns: readonly number[], params: SnnCoreParams, outputs: Uint8Array | undefined): { prediction: SnnCorePrediction; times: ColumnTiming[] } {
   const { groups, lastLanes } = snnCoreGeometryOf(layer, params);
   const levels = columnLevels(layer, columns, outputs);
   const timeline = new SnnCoreTimeline(groups, params.lanes, lastLanes);
@@ -185,8 +205,8 @@ export function predictSnnCore(layer: GemmLayer, columns: readonly number[], par
     events.fire += columnLevels.reduce((sum, y) => sum + y, 0);
     events.sram_byte += snnCoreBytesOfColumn(column, layer, params);
   });
-  if (columns.length === 0) return { cycles: 0, events, busy: 0 };
-  return { cycles: timeline.lastBeat + 1, events, busy: timeline.busy.count() };
+  if (columns.length === 0) return { prediction: { cycles: 0, events, busy: 0 }, times: [] };
+  return { prediction: { cycles: timeline.lastBeat + 1, events, busy: timeline.busy.count() }, times: timeline.times };
 }
 
 /** SNN additions per busy cycle over the core's LANES adders: the lane utilisation while it has work. */

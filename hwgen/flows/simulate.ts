@@ -8,28 +8,32 @@
  */
 import { join } from 'node:path';
 import type { Accelerator } from '../config/load-config.ts';
-import { type Design, type LayerPrediction, type TilePrediction, designOf, planLayer, predictLayer } from '../cost/layer.ts';
+import { type Design, type LayerPrediction, type TilePrediction, designOf } from '../cost/layer.ts';
 import { DEFAULT_ENERGY_PJ, type EventCounts, energyPicojoules, zeroEvents } from '../cost/events.ts';
 import { annCoreLoadEvents } from '../cost/ann-core.ts';
 import { snnCoreLoadEvents } from '../cost/snn-core.ts';
 import { eventBytes } from '../generate/snn-core/layout.ts';
 import type { AccelCounter } from '../generate/accel/generator.ts';
-import { annLayer } from '../golden/ann.ts';
 import { type LayerProgram, type LayerReadback, layerProgram, readLayer } from '../host/driver.ts';
 import type { PolicyName } from '../schedule/types.ts';
 import type { SimulatorName, TraceFormat } from '../../sim/types.ts';
-import { playProgram } from '../../testbench/program-player.ts';
+import { type TraceScope, type TraceWindow, playProgram } from '../../testbench/program-player.ts';
+import { type WaveCheckResult, accelTraceProbes, checkLayerWaveform, explainFailure } from './wave-check.ts';
 import { type Progress, silentProgress } from '../util/progress.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
 import { lowerToGemm } from '../workload/lower.ts';
 import type { ResolvedLayer, ResolvedWorkload } from '../workload/resolve.ts';
 import { passOn } from './golden.ts';
+import { layerRunPlan } from './layer-plan.ts';
 
 export interface SimOptions {
   readonly policy: PolicyName;
   readonly seed: number;
   readonly simulator: SimulatorName;
   readonly trace: TraceFormat;
+  /** What the waveform holds (default all signals) and which program cycles (default all): README "Waveforms". */
+  readonly traceScope?: TraceScope | undefined;
+  readonly traceWindow?: TraceWindow | undefined;
   /** Scratch folder: one sub-folder per layer (RTL, program, captures, waveforms). */
   readonly workDir: string;
   readonly energyTable?: Readonly<EventCounts> | undefined;
@@ -63,6 +67,8 @@ export interface LayerSimResult {
   readonly workDir: string;
   /** The layer's waveform file, when traced. */
   readonly waveform?: string | undefined;
+  /** The waveform check (hwgen/flows/wave-check.ts), when traced; its findings are among `problems`. */
+  readonly waveCheck?: WaveCheckResult | undefined;
 }
 
 /** The counters a core's prediction gives, summed over the layer's tiles. */
@@ -167,14 +173,16 @@ function eventProblems(name: string, measured: EventCounts, predicted: EventCoun
 /** One layer (a GEMM) through the RTL; `layerIndex` names its scratch folder. */
 export async function simulateGemm(accelerator: Accelerator, gemm: GemmLayer, layerIndex: number, options: SimOptions): Promise<Omit<LayerSimResult, 'outputShape'>> {
   const design = designOf(accelerator);
-  const golden = annLayer(gemm);
   const energyTable = options.energyTable ?? DEFAULT_ENERGY_PJ;
-  // The same seed for every layer, as `hwgen schedule` uses: both commands plan the same schedules.
-  const plan = planLayer(gemm, design, options.policy, { seed: options.seed, outputs: golden, energyTable });
-  const prediction = predictLayer(gemm, plan, design, { outputs: golden, energyTable });
+  const { golden, prediction } = layerRunPlan(accelerator, gemm, options.policy, options.seed, energyTable);
   const program = layerProgram(accelerator, gemm, prediction.tiles.map(({ tile, schedule, weightKinds }) => ({ tile, schedule, weightKinds })));
   const workDir = join(options.workDir, `${String(layerIndex).padStart(3, '0')}-${gemm.name.replace(/[^A-Za-z0-9_.-]/g, '_')}`);
-  const played = await playProgram(program.top, program.text, { simulator: options.simulator, workDir, trace: options.trace, configHash: accelerator.hash });
+  // Waveform check (issue 5): the testbench copies every core's streams into probes, and the waveform is checked below.
+  const traceOptions = options.trace === 'none' ? {} : { traceProbes: accelTraceProbes(accelerator).probes, traceScope: options.traceScope ?? 'all', ...(options.traceWindow === undefined ? {} : { traceWindow: options.traceWindow }) };
+  const played = await playProgram(program.top, program.text, { simulator: options.simulator, workDir, trace: options.trace, configHash: accelerator.hash, ...traceOptions }).catch(async (error: unknown) => {
+    const file = options.trace === 'none' ? undefined : join(workDir, `waves.${options.trace}`);
+    throw await explainFailure(error, { file, accelerator, layer: gemm, prediction, golden });
+  });
   const readback = readLayer(program, played.captures, played.marks);
   const events = measuredEvents(program, readback, design);
   const outputs = outputProblems(gemm.name, readback.outputs, golden, gemm.N);
@@ -185,6 +193,9 @@ export async function simulateGemm(accelerator: Accelerator, gemm: GemmLayer, la
     ...eventProblems(gemm.name, events, prediction.events),
   ];
   if (readback.cycles !== prediction.cycles) problems.push(`${gemm.name}: ${readback.cycles} cycles, predicted ${prediction.cycles}`);
+  // Waveform check (issue 5): the golden and cost models read the waveform; its findings join the problems.
+  const waveCheck = played.waveform === undefined ? undefined : await checkLayerWaveform({ file: played.waveform, accelerator, layer: gemm, prediction, golden });
+  if (waveCheck !== undefined) problems.push(...waveCheck.problems);
   return {
     name: gemm.name,
     shape: { M: gemm.M, K: gemm.K, N: gemm.N },
@@ -204,6 +215,7 @@ export async function simulateGemm(accelerator: Accelerator, gemm: GemmLayer, la
     outputs: readback.outputs,
     workDir,
     waveform: played.waveform,
+    waveCheck,
   };
 }
 

@@ -16,6 +16,7 @@ import { prettyJson } from '../util/json.ts';
 import { HWGEN_VERSION } from '../version.ts';
 import type { ResolvedWorkload } from '../workload/resolve.ts';
 import { type LayerSimResult, type SimOptions, simulateWorkload } from './simulate.ts';
+import { waveCheckJson, writeMismatchReport } from './wave-check.ts';
 
 export interface SimRun {
   readonly result: SimResultJson;
@@ -73,6 +74,8 @@ function layerJson(result: LayerSimResult, clockMHz: number) {
     predictedEnergyPj: result.predictedEnergyPj,
     seconds,
     edpJs: result.energyPj * 1e-12 * seconds,
+    // Waveform check (issue 5): present when the run was traced.
+    ...(result.waveCheck === undefined ? {} : { waveCheck: waveCheckJson(result.waveCheck) }),
   };
 }
 
@@ -103,6 +106,8 @@ export async function simulateIntoDir(accelerator: Accelerator, workload: Resolv
     if (layer.waveform !== undefined) {
       await mkdir(join(dir, 'waves'), { recursive: true });
       await copyFile(layer.waveform, join(dir, 'waves', `${layer.name}.${options.trace}`));
+      // Waveform check (issue 5): a failed check leaves its mismatch report beside the waveform.
+      if (layer.waveCheck !== undefined) await writeMismatchReport(join(dir, 'waves'), layer.waveCheck);
     }
     layers.push(layerJson(layer, clockMHz));
   }

@@ -9,6 +9,8 @@ import { loadEnergyTable } from '../../cost/energy-table.ts';
 import { designOf, tileLayer } from '../../cost/layer.ts';
 import { CheckError } from '../../errors.ts';
 import { writeSim } from '../../flows/write-sim.ts';
+import { mismatchFiles, parseTraceWindow } from '../../flows/wave-check.ts';
+import type { TraceScope } from '../../../testbench/program-player.ts';
 import type { PolicyName } from '../../schedule/types.ts';
 import type { SimulatorName, TraceFormat } from '../../../sim/types.ts';
 import { silentProgress, stderrProgress } from '../../util/progress.ts';
@@ -22,6 +24,8 @@ interface SimCommandOptions {
   simulator: SimulatorName;
   seed: string;
   trace: TraceFormat;
+  traceScope: TraceScope;
+  traceWindow?: string;
   energy?: string;
   layers?: string;
   quiet?: boolean;
@@ -38,7 +42,9 @@ export function registerSim(program: Command): void {
     .addOption(new Option('--policy <POLICY>', 'column schedule').choices(['cost', 'random', 'ann', 'snn']).default('cost'))
     .addOption(new Option('--simulator <NAME>', 'simulator').choices(['verilator', 'icarus']).default('verilator'))
     .option('--seed <N>', 'seed of the random policy', '0')
-    .addOption(new Option('--trace <FORMAT>', 'write waveforms into DIR/waves').choices(['vcd', 'fst', 'none']).default('none'))
+    .addOption(new Option('--trace <FORMAT>', 'write waveforms into DIR/waves, and check them (README "Waveforms")').choices(['vcd', 'fst', 'none']).default('none'))
+    .addOption(new Option('--trace-scope <SCOPE>', 'what a waveform holds: every signal, or only the cores\' streams (smaller, still checked)').choices(['all', 'interfaces']).default('all'))
+    .option('--trace-window <FROM:TO>', 'dump only program cycles FROM..TO of each layer (either side optional)')
     .option('--energy <FILE>', 'energy table override, pJ per event (YAML/JSON)')
     .option('--layers <NAMES>', 'comma-separated layer names to run (layers that take their own input)')
     .option('-q, --quiet', 'no progress lines')
@@ -48,6 +54,7 @@ export function registerSim(program: Command): void {
 async function runSim(first: string, second: string | undefined, options: SimCommandOptions): Promise<void> {
   const [configFile, workloadArg] = second === undefined ? [undefined, first] : [first, second];
   const seed = parseSeed(options.seed);
+  const traceWindow = options.traceWindow === undefined ? undefined : parseTraceWindow(options.traceWindow);
   const accelerator = await loadAccelerator(configFile);
   const energyTable = await loadEnergyTable(options.energy);
   const workload = await resolveWorkload(await loadWorkloadArg(workloadArg, { layers: options.layers }));
@@ -57,6 +64,7 @@ async function runSim(first: string, second: string | undefined, options: SimCom
   const progress = options.quiet === true ? silentProgress : stderrProgress('sim');
   const { result, workDir } = await writeSim(accelerator, workload, options.out, {
     policy: options.policy, seed, simulator: options.simulator, trace: options.trace, energyTable, progress,
+    traceScope: options.traceScope, traceWindow,
   });
   const { total } = result;
   process.stdout.write(
@@ -64,6 +72,14 @@ async function runSim(first: string, second: string | undefined, options: SimCom
       `${total.cycles} cycles (predicted ${total.predictedCycles}), ${(total.energyPj / 1e6).toFixed(3)} µJ, ` +
       `outputs ${total.match ? 'match' : 'DIFFER from'} the golden model -> ${options.out}\n`,
   );
+  // Waveform check (issue 5): point at the mismatch reports the failed checks left beside the waveforms.
+  for (const layer of result.layers) {
+    if (layer.waveCheck?.report) process.stdout.write(`waveform check of ${layer.name}: ${layer.waveCheck.findings} finding(s), report in ${options.out}/waves/${mismatchFiles(layer.name).text}\n`);
+  }
+  const traced = result.layers.filter((layer) => layer.waveCheck !== undefined);
+  if (traced.length > 0 && traced.every((layer) => layer.waveCheck?.checked === true)) {
+    process.stdout.write(`waveforms of ${traced.length} layers checked: every beat, protocol rule and cycle as the golden and cost models say -> ${options.out}/waves\n`);
+  }
   if (!total.checked) {
     const problems = result.layers.flatMap((layer) => layer.problems);
     throw new CheckError(`${problems.length} check(s) failed, first: ${problems[0] ?? '?'} (all in ${options.out}/result.json; simulation files kept in ${workDir ?? '?'})`);

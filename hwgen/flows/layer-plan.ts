@@ -1,0 +1,24 @@
+/**
+ * What a layer is driven and checked with: its golden output and the exact prediction (tiles, schedules,
+ * cycles, events) of the policy's plan. `simulateGemm` runs it; `hwgen check` recomputes it from a run's
+ * policy, seed and energy table, so both always agree.
+ */
+import type { Accelerator } from '../config/load-config.ts';
+import { DEFAULT_ENERGY_PJ, type EventCounts } from '../cost/events.ts';
+import { type LayerPrediction, designOf, planLayer, predictLayer } from '../cost/layer.ts';
+import { annLayer } from '../golden/ann.ts';
+import type { PolicyName } from '../schedule/types.ts';
+import type { GemmLayer } from '../workload/gemm-layer.ts';
+
+export interface LayerRunPlan {
+  readonly golden: Uint8Array;
+  readonly prediction: LayerPrediction;
+}
+
+/** The same seed for every layer, as `hwgen schedule` uses: both commands plan the same schedules. */
+export function layerRunPlan(accelerator: Accelerator, gemm: GemmLayer, policy: PolicyName, seed: number, energyTable: Readonly<EventCounts> = DEFAULT_ENERGY_PJ): LayerRunPlan {
+  const design = designOf(accelerator);
+  const golden = annLayer(gemm);
+  const plan = planLayer(gemm, design, policy, { seed, outputs: golden, energyTable });
+  return { golden, prediction: predictLayer(gemm, plan, design, { outputs: golden, energyTable }) };
+}
