@@ -10,11 +10,13 @@ describe('cli: hwgen demo', () => {
     expect(run.code).toBe(0);
     const rows = run.stdout.split('\n').filter((line) => /^(conv|fc)\d +\d+ +\d+ +\d+ /.test(line));
     expect(rows.map((row) => row.split(/ +/)[0])).toEqual(['conv1', 'conv2', 'fc1', 'fc2']);
-    for (const row of rows) expect(row).toMatch(/^\w+ +1 +(\d+) +\1 match +[\d.]+ as predicted$/);
+    for (const row of rows) expect(row).toMatch(/^\w+ +1 +(\d+) +\1 match +[\d.]+ \d+ beats checked +as predicted$/);
+    expect(rows[2]).toMatch(/ 64 beats checked +as predicted$/);
     expect(rows[0]).toMatch(/^conv1 +1 +7017 +7017 match /);
     expect(run.stdout).toContain('cost schedule: 10977 cycles');
     expect((await readdir(out)).sort()).toEqual(['golden', 'rtl', 'sim']);
-    expect((await readdir(join(out, 'sim'))).sort()).toEqual(['conv1.y.npy', 'conv2.y.npy', 'fc1.y.npy', 'fc2.y.npy', 'result.json']);
+    expect((await readdir(join(out, 'sim'))).sort()).toEqual(['conv1.y.npy', 'conv2.y.npy', 'fc1.y.npy', 'fc2.y.npy', 'result.json', 'waves']);
+    expect((await readdir(join(out, 'sim', 'waves'))).sort()).toEqual(['conv1.vcd', 'conv2.vcd', 'fc1.vcd', 'fc2.vcd']);
     expect((await readdir(join(out, 'rtl')))).toContain('hwgen_accel_top.v');
   });
 });

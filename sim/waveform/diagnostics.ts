@@ -5,8 +5,7 @@
  * table, and `waveDromWindow` gives a WaveDrom diagram of the same cycles (paste it into
  * https://wavedrom.com/editor.html, or a ```wavedrom block of a Markdown viewer that renders them).
  */
-import { openWaveform } from './index.ts';
-import { numberCycles, SignalTable } from './transactions.ts';
+import { openNumberedCycles, SignalTable } from './transactions.ts';
 import { formatValue, type SignalValue } from './values.ts';
 import type { Timescale } from './vcd-reader.ts';
 
@@ -50,11 +49,11 @@ export async function readWindow(file: string, options: ReadWindowOptions): Prom
   const reset = options.reset === undefined ? undefined : table.indexOf(options.reset);
   const counter = options.cycleCounter === undefined ? undefined : table.indexOf(options.cycleCounter);
   const columns = options.signals.map((signal) => table.indexOf(signal.signal));
-  const reader = await openWaveform(file, { signals: table.names, ...(options.fst2vcd === undefined ? {} : { fst2vcd: options.fst2vcd }) });
+  const { reader, cycles: edges } = await openNumberedCycles(file, table, { clock: options.clock, reset, counter, fst2vcd: options.fst2vcd });
   const cycles: number[] = [];
   const times: number[] = [];
   const values: SignalValue[][] = options.signals.map(() => []);
-  for await (const edge of numberCycles(reader.cycles(options.clock), { reset, counter })) {
+  for await (const edge of edges) {
     if (edge.cycle < options.from) continue;
     if (edge.cycle > options.to) break;
     cycles.push(edge.cycle);

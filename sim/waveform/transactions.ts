@@ -10,7 +10,7 @@
  */
 import { openWaveform } from './index.ts';
 import { checkProtocol, isBeat, type ProtocolViolation, type StreamInterface, type StreamSample } from './protocol.ts';
-import type { VcdCycle } from './vcd-reader.ts';
+import type { VcdCycle, VcdReader } from './vcd-reader.ts';
 import type { SignalValue } from './values.ts';
 
 /** One beat of a stream. */
@@ -85,6 +85,27 @@ export async function* numberCycles(cycles: AsyncIterable<VcdCycle>, numbering: 
   }
   // A waveform that ends in reset: number its edges from 0.
   for (let i = 0; i < held.length; i++) yield { cycle: i, time: held[i]!.time, reset: true, values: held[i]!.values };
+}
+
+export interface NumberedWaveformOptions extends CycleNumbering {
+  /** The clock whose rising edges are numbered. */
+  readonly clock: string;
+  readonly fst2vcd?: string;
+}
+
+export interface NumberedWaveform {
+  /** Still at hand after the edges: what its header says (widths, timescale). */
+  readonly reader: VcdReader;
+  readonly cycles: AsyncGenerator<NumberedCycle, void, undefined>;
+}
+
+/**
+ * Opens a waveform for the signals of `table` and numbers its clock's rising edges (numberCycles). Put
+ * every signal in the table first: the reader reads only those it is asked for.
+ */
+export async function openNumberedCycles(file: string, table: SignalTable, options: NumberedWaveformOptions): Promise<NumberedWaveform> {
+  const reader = await openWaveform(file, { signals: table.names, fst2vcd: options.fst2vcd });
+  return { reader, cycles: numberCycles(reader.cycles(options.clock), options) };
 }
 
 /** Where a stream's signals are in the sampled values. */
@@ -162,10 +183,10 @@ export async function extractTransactions(file: string, options: ExtractOptions)
   const counter = options.cycleCounter === undefined ? undefined : table.indexOf(options.cycleCounter);
   const violations: ProtocolViolation[] = [];
   const monitors = options.streams.map((stream) => new StreamMonitor(stream, streamIndices(stream, table), (v) => violations.push(v)));
-  const reader = await openWaveform(file, { signals: table.names, ...(options.fst2vcd === undefined ? {} : { fst2vcd: options.fst2vcd }) });
+  const { cycles: edges } = await openNumberedCycles(file, table, { clock: options.clock, reset, counter, resetLevel: options.resetLevel ?? 1, fst2vcd: options.fst2vcd });
   const transactions: Transaction[][] = options.streams.map(() => []);
   let cycles = 0;
-  for await (const edge of numberCycles(reader.cycles(options.clock), { reset, counter, resetLevel: options.resetLevel ?? 1 })) {
+  for await (const edge of edges) {
     cycles += 1;
     monitors.forEach((monitor, i) => {
       const beat = monitor.sample(edge);

@@ -43,12 +43,19 @@ function goldenTable(stats: GoldenStats): string {
 }
 
 function simTable(sim: SimResultJson): string {
-  const header = `${'layer'.padEnd(8)} ${'tiles'.padStart(5)} ${'cycles'.padStart(9)} ${'predicted'.padStart(9)} ${'outputs'.padEnd(8)} ${'energy nJ'.padStart(10)} counters/events`;
+  const header = `${'layer'.padEnd(8)} ${'tiles'.padStart(5)} ${'cycles'.padStart(9)} ${'predicted'.padStart(9)} ${'outputs'.padEnd(8)} ${'energy nJ'.padStart(10)} ${'waveform'.padEnd(22)} counters/events`;
   const rows = sim.layers.map(
     (l) =>
-      `${l.name.padEnd(8)} ${String(l.tiles).padStart(5)} ${String(l.cycles).padStart(9)} ${String(l.predictedCycles).padStart(9)} ${(l.match ? 'match' : 'MISMATCH').padEnd(8)} ${(l.energyPj / 1e3).toFixed(1).padStart(10)} ${l.checked ? 'as predicted' : `${l.problems.length} problems`}`,
+      `${l.name.padEnd(8)} ${String(l.tiles).padStart(5)} ${String(l.cycles).padStart(9)} ${String(l.predictedCycles).padStart(9)} ${(l.match ? 'match' : 'MISMATCH').padEnd(8)} ${(l.energyPj / 1e3).toFixed(1).padStart(10)} ${waveColumn(l).padEnd(22)} ${l.checked ? 'as predicted' : `${l.problems.length} problems`}`,
   );
   return [header, ...rows].join('\n');
+}
+
+/** What the waveform check of a layer found: beats compared, or the findings. */
+function waveColumn(layer: SimResultJson['layers'][number]): string {
+  const check = layer.waveCheck;
+  if (check === undefined) return 'not traced';
+  return check.checked ? `${check.inputBeats + check.outputBeats} beats checked` : `${check.findings} finding(s)`;
 }
 
 interface PolicyTotals {
@@ -89,7 +96,7 @@ async function runDemo(accelerator: Accelerator, dir: string, progress: Progress
   generated(`${files.length} files`);
   await mkdir(join(dir, 'sim'));
   const scratch = await mkdtemp(join(tmpdir(), 'hwgen-demo-'));
-  const sim = await simulateIntoDir(accelerator, workload, join(dir, 'sim'), { policy: 'cost', seed: DEMO_SEED, simulator: 'verilator', trace: 'none', workDir: scratch, progress });
+  const sim = await simulateIntoDir(accelerator, workload, join(dir, 'sim'), { policy: 'cost', seed: DEMO_SEED, simulator: 'verilator', trace: 'vcd', workDir: scratch, progress });
   await rm(scratch, { recursive: true, force: true });
   const compared = progress.start('comparing with ANN-only and random mapping (cost model)');
   const golden = gemms.map((gemm) => annLayer(gemm));
@@ -97,7 +104,7 @@ async function runDemo(accelerator: Accelerator, dir: string, progress: Progress
   compared();
   const comparison = [
     `cost schedule: ${cost.cycles} cycles, EDP ${cost.edpJs.toExponential(3)} J·s`,
-    `  vs random mapping (seed ${DEMO_SEED}): ${random.cycles} cycles, throughput ${signedPercent(throughputGain(cost.cycles, random.cycles))}`,
+    `  vs random mapping (seed ${DEMO_SEED}): ${random.cycles} cycles, throughput ${signedPercent(throughputGain(cost.cycles, random.cycles))}, EDP ${signedPercent(edpChange(cost.edpJs, random.edpJs))}`,
     `  vs ANN arrays only: ${ann.cycles} cycles, EDP ${signedPercent(edpChange(cost.edpJs, ann.edpJs))}`,
   ].join('\n');
   return { stats, sim, comparison };

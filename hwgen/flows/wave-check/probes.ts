@@ -1,0 +1,87 @@
+/**
+ * The accelerator's probes: the testbench copies every core's two streams into signals of its own
+ * (`probe_c<core>_<port>`), so a waveform dumped at the testbench's scope alone holds all the check reads.
+ * The input stream runs feeder → core (in_valid/in_ready and in_data, or in_addr/in_level/in_last); the
+ * output stream core → gatherer (out_valid/out_ready, out_level/out_last).
+ */
+import type { Accelerator } from '../../config/load-config.ts';
+import { annCoreParams } from '../../generate/ann-core/layout.ts';
+import { addressBits, snnCoreParams } from '../../generate/snn-core/layout.ts';
+import { PROGRAM_TB_MODULE, type TraceProbe } from '../../../testbench/program-player.ts';
+import type { PayloadField, StreamInterface } from '../../../sim/waveform/protocol.ts';
+
+const TB = PROGRAM_TB_MODULE;
+
+/** One core's streams as the waveform names them, and where each probe looks in the design. */
+export interface CoreStreams {
+  readonly core: number;
+  readonly kind: 'ann' | 'snn';
+  /** Index among the cores of its kind. */
+  readonly index: number;
+  /** `core 1 (snn 0)`. */
+  readonly label: string;
+  /** The core instance, from the testbench: `dut.core[1].snn.snn_core`. */
+  readonly instance: string;
+  readonly input: StreamInterface;
+  readonly output: StreamInterface;
+}
+
+export interface AccelProbes {
+  readonly probes: TraceProbe[];
+  readonly cores: CoreStreams[];
+  readonly clock: string;
+  readonly reset: string;
+  readonly cycle: string;
+  readonly start: string;
+  readonly done: string;
+  /** Waveform name → the design signal it copies (`hwgen_program_tb.dut.core[1].o_level`), for reports. */
+  readonly pathOf: ReadonlyMap<string, string>;
+}
+
+/** Adds a probe of `width` bits copying the design signal `path`; gives its name in the waveform. */
+type Probe = (name: string, width: number, path: string) => string;
+
+/** Widths of the input payload fields that depend on the design. */
+interface InputWidths {
+  readonly annData: number;
+  readonly snnAddress: number;
+}
+
+/** The probes the program player copies for a waveform check of hwgen_accel_top, and the streams they form. */
+export function accelTraceProbes(accelerator: Accelerator): AccelProbes {
+  const { ann, snn } = accelerator.config;
+  const probes: TraceProbe[] = [];
+  const pathOf = new Map<string, string>();
+  const probe: Probe = (name, width, path) => {
+    probes.push({ name, width, path });
+    pathOf.set(`${TB}.${name}`, `${TB}.${path}`);
+    return `${TB}.${name}`;
+  };
+  const start = probe('probe_start', 1, 'dut.start');
+  const done = probe('probe_done', 1, 'dut.done');
+  const widths: InputWidths = { annData: annCoreParams(accelerator).cols * 8, snnAddress: addressBits(snnCoreParams(accelerator)) };
+  const cores = Array.from({ length: ann.arrays + snn.cores }, (_, c) => coreStreams(c, ann.arrays, widths, probe));
+  return { probes, cores, clock: `${TB}.clk`, reset: `${TB}.rst`, cycle: `${TB}.cycle`, start, done, pathOf };
+}
+
+/** Core c's streams (the ANN arrays come first), probing its ports in the order the testbench declares them. */
+function coreStreams(c: number, annArrays: number, widths: InputWidths, probe: Probe): CoreStreams {
+  const kind = c < annArrays ? 'ann' : 'snn';
+  const index = kind === 'ann' ? c : c - annArrays;
+  const instance = kind === 'ann' ? `dut.core[${c}].ann.array` : `dut.core[${c}].snn.snn_core`;
+  const label = `core ${c} (${kind} ${index})`;
+  const port = (name: string, width: number): string => probe(`probe_c${c}_${name}`, width, `${instance}.${name}`);
+  const field = (name: string, width: number): PayloadField => ({ label: name, signal: port(name, width) });
+  const input = handshake(`${label} input`, 'in', port, () =>
+    kind === 'ann' ? [field('in_data', widths.annData)] : [field('in_addr', widths.snnAddress), field('in_level', 8), field('in_last', 1)],
+  );
+  const output = handshake(`${label} output`, 'out', port, () => [field('out_level', 8), field('out_last', 1)]);
+  return { core: c, kind, index, label, instance, input, output };
+}
+
+/** A stream with ports `<side>_valid` and `<side>_ready`; `payload` probes its fields after those two. */
+function handshake(name: string, side: 'in' | 'out', port: (name: string, width: number) => string, payload: () => PayloadField[]): StreamInterface {
+  const valid = port(`${side}_valid`, 1);
+  const ready = port(`${side}_ready`, 1);
+  return { name, valid, ready, validLabel: `${side}_valid`, readyLabel: `${side}_ready`, payload: payload() };
+}

@@ -1,0 +1,87 @@
+/**
+ * What every core must do in one tile, from the layer, its golden output and the tile's schedule: the
+ * input beats the host loaded (the tile's columns in the core's list order: an ANN core's replica words,
+ * an SNN core's events), the output levels of the golden model (y[0..M−1] per column, out_last on y[M−1]),
+ * and each column's cycles by the core's cost model.
+ */
+import type { Accelerator } from '../../config/load-config.ts';
+import { annCoreColumnTimes } from '../../cost/ann-core.ts';
+import type { ColumnTiming } from '../../cost/column-timing.ts';
+import type { TilePrediction } from '../../cost/layer.ts';
+import { type LayerTile, tileOutputs, tileSubLayer } from '../../cost/layer-tiling.ts';
+import { snnCoreColumnTimes } from '../../cost/snn-core.ts';
+import { type AnnCoreParams, annCoreGeometry, annCoreParams, columnBeats } from '../../generate/ann-core/layout.ts';
+import { type SnnCoreParams, snnColumnEvents, snnCoreParams } from '../../generate/snn-core/layout.ts';
+import type { GemmLayer } from '../../workload/gemm-layer.ts';
+import { ColumnStream, type ExpectedStream } from './expected-stream.ts';
+import type { CoreStreams } from './probes.ts';
+
+/** One core in one tile: its list of columns (tile-local numbers), its streams and the cost model's cycles. */
+export interface CoreExpectation {
+  readonly columns: readonly number[];
+  readonly inputs: ExpectedStream;
+  readonly outputs: ExpectedStream;
+  readonly timing: readonly ColumnTiming[];
+  /** Output levels per row group (ANN rows, SNN lanes). */
+  readonly groupLanes: number;
+}
+
+/** What the expectations come from (a WaveCheckInput is one). */
+export interface TileSource {
+  readonly accelerator: Accelerator;
+  readonly layer: GemmLayer;
+  /** The layer's Y from the golden model (M×N row-major). */
+  readonly golden: Uint8Array;
+}
+
+/** The tile's part of the layer, as every core of the tile sees it. */
+interface TileLayer {
+  readonly tile: LayerTile;
+  readonly sub: GemmLayer;
+  /** The tile's Y (sub.M × sub.N row-major). */
+  readonly outputs: Uint8Array;
+}
+
+/** Every core's expectation in the tile, in the order of `cores`. */
+export function tileExpectations(source: TileSource, prediction: TilePrediction, cores: readonly CoreStreams[]): CoreExpectation[] {
+  const { tile, schedule } = prediction;
+  const part: TileLayer = { tile, sub: tileSubLayer(source.layer, tile), outputs: tileOutputs(source.golden, tile, source.layer) };
+  const ap = annCoreParams(source.accelerator);
+  const sp = snnCoreParams(source.accelerator);
+  return cores.map((streams, c) => {
+    const columns = schedule.cores[c]?.columns ?? [];
+    const fed = streams.kind === 'ann' ? annInputs(part, columns, ap) : snnInputs(part, columns, sp);
+    return { columns, ...fed, outputs: outputLevels(part, columns), groupLanes: streams.kind === 'ann' ? ap.rows : sp.lanes };
+  });
+}
+
+type FedColumns = Pick<CoreExpectation, 'inputs' | 'timing'>;
+
+/** An ANN core takes each column as the replica words the host loaded. */
+function annInputs({ tile, sub, outputs }: TileLayer, columns: readonly number[], params: AnnCoreParams): FedColumns {
+  const geometry = columns.length === 0 ? undefined : annCoreGeometry(sub, params);
+  const inputs = new ColumnStream(
+    columns.map((n) => columnBeats(sub, n, params, geometry!).map((word) => [word])),
+    (p, j) => `word ${j} of column ${tile.colStart + columns[p]!}`,
+  );
+  return { inputs, timing: columns.length === 0 ? [] : annCoreColumnTimes(sub, columns, params, outputs) };
+}
+
+/** An SNN core takes each column as its events (address, level, last). */
+function snnInputs({ tile, sub, outputs }: TileLayer, columns: readonly number[], params: SnnCoreParams): FedColumns {
+  const inputs = new ColumnStream(
+    columns.map((n) => snnColumnEvents(sub, n).map((beat) => [BigInt(beat.addr), BigInt(beat.level), beat.last ? 1n : 0n])),
+    (p, j) => `event ${j} of column ${tile.colStart + columns[p]!}`,
+  );
+  return { inputs, timing: columns.length === 0 ? [] : snnCoreColumnTimes(sub, columns, params, outputs) };
+}
+
+/** Every core gives each column's M levels y[0..M−1], out_last on the last. */
+function outputLevels({ tile, sub, outputs }: TileLayer, columns: readonly number[]): ExpectedStream {
+  const M = sub.M;
+  const Y = (m: number, n: number): string => `Y[${tile.rowStart + m}, ${tile.colStart + n}]`;
+  return new ColumnStream(
+    columns.map((n) => Array.from({ length: M }, (_, m) => [BigInt(outputs[m * sub.N + n] ?? 0), m === M - 1 ? 1n : 0n])),
+    (p, m) => `y[${m}] of column ${tile.colStart + columns[p]!} = ${Y(m, columns[p]!)}`,
+  );
+}
