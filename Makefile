@@ -5,10 +5,11 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-# Debian packages of the simulators, synthesis and place-and-route flows, and waveform tools.
-APT_PACKAGES := verilator iverilog yosys nextpnr-ice40 fpga-icestorm gtkwave
+# Debian packages of the simulators, synthesis and place-and-route flows, waveform tools, and the headless
+# browser the report's test opens report.html in (hwgen/report/).
+APT_PACKAGES := verilator iverilog yosys nextpnr-ice40 fpga-icestorm gtkwave chromium
 # One command from each package, to tell whether it is installed.
-APT_COMMANDS := verilator iverilog yosys nextpnr-ice40 icepack fst2vcd
+APT_COMMANDS := verilator iverilog yosys nextpnr-ice40 icepack fst2vcd chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HWGEN := node hwgen/cli/hwgen.mjs
 

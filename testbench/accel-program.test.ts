@@ -19,35 +19,16 @@ import { PROGRAM_TB_MODULE, renderProgramTb } from './program-player.ts';
 import { writeFile } from 'node:fs/promises';
 import type { PolicyName } from '../hwgen/schedule/types.ts';
 import { Rng } from '../hwgen/util/rng.ts';
-import type { GemmLayer } from '../hwgen/workload/gemm-layer.ts';
+import { TILED_DESIGNS, randomTiledLayer } from '../hwgen/testing/tiled-layers.ts';
 import type { SimulatorName } from '../sim/types.ts';
 
-const LIMITS = { maxK: 32, maxM: 16, maxInLevels: 7, maxBiasAbs: 1000, maxTheta: 1024 };
 /** Small buffers, so that layers of a few dozen columns need several tiles in both directions. */
-const DESIGNS: Record<string, AcceleratorConfigInput> = {
-  hybrid: { ann: { arrays: 1, rows: 3, cols: 4 }, snn: { cores: 2, lanes: 3 }, limits: LIMITS, buffers: { weightBytes: 256, activationBytes: 128, outputBytes: 64, scheduleEntries: 16 } },
-  wide: { ann: { arrays: 2, rows: 4, cols: 2 }, snn: { cores: 1, lanes: 5 }, limits: LIMITS, buffers: { weightBytes: 1024, activationBytes: 256, outputBytes: 128, scheduleEntries: 8 } },
-  annOnly: { ann: { arrays: 2, rows: 2, cols: 3 }, snn: { cores: 0 }, limits: LIMITS, buffers: { weightBytes: 128, activationBytes: 128, outputBytes: 64, scheduleEntries: 16 } },
-  snnOnly: { ann: { arrays: 0 }, snn: { cores: 3, lanes: 4 }, limits: LIMITS, buffers: { weightBytes: 512, activationBytes: 256, outputBytes: 64, scheduleEntries: 16 } },
-};
+const DESIGNS: Readonly<Record<string, AcceleratorConfigInput>> = TILED_DESIGNS;
 const workDirs: string[] = [];
 
 afterAll(async () => {
   await Promise.all(workDirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
-
-function randomLayer(rng: Rng, name: string): GemmLayer {
-  const M = rng.nextInt(1, 14), K = rng.nextInt(1, 24), N = rng.nextInt(10, 30);
-  const density = rng.nextFloat();
-  return {
-    name, M, K, N, T: rng.nextInt(1, 7), inLevels: 7,
-    weights: Int8Array.from({ length: M * K }, () => rng.nextInt(-128, 127)),
-    // column 0 all zero (an empty event list), the rest with a random density
-    input: Uint8Array.from({ length: K * N }, (_, i) => (i % N === 0 || rng.nextFloat() > density ? 0 : rng.nextInt(1, 7))),
-    bias: Int32Array.from({ length: M }, () => rng.nextInt(-300, 300)),
-    theta: Int32Array.from({ length: M }, () => rng.nextInt(1, 400)),
-  };
-}
 
 const CASES: [string, PolicyName, SimulatorName][] = [
   ['hybrid', 'cost', 'verilator'], ['hybrid', 'random', 'verilator'], ['hybrid', 'ann', 'verilator'], ['hybrid', 'snn', 'verilator'],
@@ -76,7 +57,7 @@ describe('hwgen_accel_top through the host protocol', () => {
     workDirs.push(dir);
     let tiles = 0;
     for (let round = 0; round < 2; round++) {
-      const layer = randomLayer(rng, `l${round}`);
+      const layer = randomTiledLayer(rng, `l${round}`);
       const result = await simulateGemm(accelerator, layer, round, { policy, seed: 7, simulator, trace: 'none', workDir: dir });
       expect(result.problems, `M=${layer.M} K=${layer.K} N=${layer.N}`).toEqual([]);
       expect(result.match).toBe(true);

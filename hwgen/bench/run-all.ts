@@ -1,6 +1,7 @@
 /** `make bench`: every benchmark, printed as the Markdown tables the README quotes. */
 import { availableParallelism, cpus } from 'node:os';
 import { coresBench } from './cores-bench.ts';
+import { fpgaBench } from './fpga-bench.ts';
 import { goldenBench } from './golden-bench.ts';
 import { neuroflexBench } from './neuroflex.ts';
 import { vcdBench } from '../../sim/waveform/vcd-bench.ts';
@@ -12,3 +13,4 @@ process.stdout.write(`${await goldenBench()}\n`);
 process.stdout.write(`\n${await coresBench()}\n`);
 process.stdout.write(`\n${await neuroflexBench(stderrProgress('bench'))}\n`);
 process.stdout.write(`\n${await vcdBench()}\n`);
+process.stdout.write(`\n${await fpgaBench(stderrProgress('fpga'))}\n`);

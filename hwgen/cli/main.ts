@@ -13,6 +13,7 @@ import { registerGolden } from './commands/golden.ts';
 import { registerSchedule } from './commands/schedule.ts';
 import { registerSchema } from './commands/schema.ts';
 import { registerSim } from './commands/sim.ts';
+import { registerSynth } from './commands/synth.ts';
 import { registerZoo } from './commands/zoo.ts';
 
 function buildProgram(): Command {
@@ -33,6 +34,7 @@ function buildProgram(): Command {
   registerSchedule(program);
   registerSim(program);
   registerBench(program);
+  registerSynth(program);
   registerCheck(program);
   for (const command of program.commands) command.exitOverride();
   return program;

@@ -8,10 +8,9 @@
  */
 import { join } from 'node:path';
 import type { Accelerator } from '../config/load-config.ts';
-import { type Design, type LayerPrediction, type TilePrediction, designOf } from '../cost/layer.ts';
+import { type Design, type LayerPrediction, designOf } from '../cost/layer.ts';
+import { bytesPerWord, predictedCounters } from '../cost/accel-counters.ts';
 import { DEFAULT_ENERGY_PJ, type EventCounts, energyPicojoules, zeroEvents } from '../cost/events.ts';
-import { annCoreLoadEvents } from '../cost/ann-core.ts';
-import { snnCoreLoadEvents } from '../cost/snn-core.ts';
 import { eventBytes } from '../generate/snn-core/layout.ts';
 import type { AccelCounter } from '../generate/accel/generator.ts';
 import { type LayerProgram, type LayerReadback, layerProgram, readLayer } from '../host/driver.ts';
@@ -69,36 +68,6 @@ export interface LayerSimResult {
   readonly waveform?: string | undefined;
   /** The waveform check (hwgen/flows/wave-check.ts), when traced; its findings are among `problems`. */
   readonly waveCheck?: WaveCheckResult | undefined;
-}
-
-/** The counters a core's prediction gives, summed over the layer's tiles. */
-function predictedCounters(prediction: LayerPrediction, design: Design, K: number, core: number): Record<AccelCounter, number> {
-  const sum: Record<AccelCounter, number> = { busy: 0, mac_or_add: 0, spike: 0, fire: 0, sram_byte: 0, feeder_words: 0, entries: 0, levels: 0 };
-  for (const tile of prediction.tiles) {
-    const run = tile.dispatch.cores[core];
-    if (run === undefined) continue;
-    const M = tile.tile.rowEnd - tile.tile.rowStart;
-    sum.busy += run.busy;
-    sum.mac_or_add += run.kind === 'ann' ? run.events.ann_mac : run.events.snn_add;
-    sum.spike += run.events.spike;
-    sum.fire += run.events.fire;
-    sum.sram_byte += run.events.sram_byte + weightLoadBytes(tile, run.kind, design, K);
-    sum.feeder_words += run.actBytes / bytesPerWord(run.kind, design);
-    sum.entries += run.columns;
-    sum.levels += run.columns * M;
-  }
-  return sum;
-}
-
-function bytesPerWord(kind: 'ann' | 'snn', design: Design): number {
-  return kind === 'ann' ? design.params.ann.cols : eventBytes(design.params.snn);
-}
-
-/** Bytes one core's memories take in before a tile: its kind's weight and bias/θ words, when loaded. */
-function weightLoadBytes(tile: TilePrediction, kind: 'ann' | 'snn', design: Design, K: number): number {
-  if (!tile.weightKinds.includes(kind)) return 0;
-  const rows = { M: tile.tile.rowEnd - tile.tile.rowStart, K };
-  return (kind === 'ann' ? annCoreLoadEvents(rows, design.params.ann) : snnCoreLoadEvents(rows, design.params.snn)).sram_byte;
 }
 
 /** The events the RTL counted, plus the buffer bytes of the host's own bus traffic (no counter sees those). */

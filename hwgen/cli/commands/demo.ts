@@ -19,6 +19,12 @@ import { type SimResultJson, simulateIntoDir } from '../../flows/write-sim.ts';
 import { generateDesign } from '../../generate/design.ts';
 import { annLayer } from '../../golden/ann.ts';
 import type { PolicyName } from '../../schedule/types.ts';
+import { opsPerCycle } from '../../fpga/gops.ts';
+import { type SynthResult, synthesize } from '../../fpga/synth.ts';
+import { generateAccelTop } from '../../generate/accel/generator.ts';
+import { synthSummary } from './synth.ts';
+import { writeReport } from '../../report/page.ts';
+import { reportFromSimFolder } from '../../report/sim-folder.ts';
 import { writeDirAtomically } from '../../util/atomic-dir.ts';
 import { type Progress, stderrProgress } from '../../util/progress.ts';
 import { parseOrThrow } from '../../util/zod-issues.ts';
@@ -28,6 +34,8 @@ import { manifestSchema } from '../../workload/manifest-schema.ts';
 import { resolveWorkload } from '../../workload/resolve.ts';
 
 const DEMO_SEED = 0;
+/** Synthesis target of the demo: LUT, FF, DSP and BRAM counts and the fit on a PYNQ-Z2's xc7z020. */
+const DEMO_TARGET = 'xc7';
 
 function percent(part: number, whole: number): string {
   return whole === 0 ? '-' : `${((100 * part) / whole).toFixed(1)} %`;
@@ -84,10 +92,12 @@ function signedPercent(fraction: number): string {
 interface DemoRun {
   readonly stats: GoldenStats;
   readonly sim: SimResultJson;
+  readonly synth: SynthResult;
   readonly comparison: string;
 }
 
-async function runDemo(accelerator: Accelerator, dir: string, progress: Progress): Promise<DemoRun> {
+/** Runs the demo into `dir`, a temporary folder that becomes `finalOut` when complete. */
+async function runDemo(accelerator: Accelerator, dir: string, finalOut: string, progress: Progress): Promise<DemoRun> {
   const manifest = parseOrThrow(manifestSchema, demoWorkload(), 'demo workload');
   const workload = await resolveWorkload({ manifest, file: 'demo workload', baseDir: '.' });
   const { stats, gemms } = await writeGolden(workload, join(dir, 'golden'), 'ann', progress);
@@ -102,12 +112,17 @@ async function runDemo(accelerator: Accelerator, dir: string, progress: Progress
   const golden = gemms.map((gemm) => annLayer(gemm));
   const [cost, ann, random] = (['cost', 'ann', 'random'] as const).map((policy) => policyTotals(gemms, golden, accelerator, policy)) as [PolicyTotals, PolicyTotals, PolicyTotals];
   compared();
+  const synth = await synthesize(accelerator, generateAccelTop(accelerator), { target: DEMO_TARGET, out: join(dir, 'synth'), finalOut: join(finalOut, 'synth'), work: opsPerCycle(accelerator, workload, 'cost', DEMO_SEED), progress });
+  const reported = progress.start('writing report.html');
+  const resources = { target: DEMO_TARGET, report: synth };
+  await writeReport(dir, await reportFromSimFolder(join(dir, 'sim'), accelerator, workload, { resources, title: `hwgen demo: ${accelerator.config.name} on the demo workload` }));
+  reported();
   const comparison = [
     `cost schedule: ${cost.cycles} cycles, EDP ${cost.edpJs.toExponential(3)} J·s`,
     `  vs random mapping (seed ${DEMO_SEED}): ${random.cycles} cycles, throughput ${signedPercent(throughputGain(cost.cycles, random.cycles))}, EDP ${signedPercent(edpChange(cost.edpJs, random.edpJs))}`,
     `  vs ANN arrays only: ${ann.cycles} cycles, EDP ${signedPercent(edpChange(cost.edpJs, ann.edpJs))}`,
   ].join('\n');
-  return { stats, sim, comparison };
+  return { stats, sim, synth, comparison };
 }
 
 export function registerDemo(program: Command): void {
@@ -120,9 +135,9 @@ export function registerDemo(program: Command): void {
       const { ann, snn } = accelerator.config;
       const progress = stderrProgress('demo');
       progress.info(`design ${accelerator.config.name}: ${ann.arrays} ANN array(s) of ${ann.rows}x${ann.cols}, ${snn.cores} SNN core(s) of ${snn.lanes} lanes, ${accelerator.accumulatorBits}-bit accumulators`);
-      const { stats, sim, comparison } = await writeDirAtomically(options.out, (dir) => runDemo(accelerator, dir, progress));
+      const { stats, sim, synth, comparison } = await writeDirAtomically(options.out, (dir) => runDemo(accelerator, dir, options.out, progress));
       process.stdout.write(
-        `Golden model (demo workload):\n${goldenTable(stats)}\n\nThe accelerator on Verilator (cost schedule) against the golden and cost models:\n${simTable(sim)}\n\n${comparison}\n\nRTL, golden and RTL outputs, result.json in ${options.out}\n`,
+        `Golden model (demo workload):\n${goldenTable(stats)}\n\nThe accelerator on Verilator (cost schedule) against the golden and cost models:\n${simTable(sim)}\n\n${comparison}\n\nSynthesis (yosys):\n${synthSummary(synth, join(options.out, 'synth'))}\nRTL, golden and RTL outputs, result.json, waveforms, synthesis and report.html in ${options.out}\n`,
       );
       if (!sim.total.checked) throw new CheckError(`${sim.layers.flatMap((l) => l.problems).length} check(s) failed; see ${options.out}/sim/result.json`);
     });

@@ -1,0 +1,40 @@
+/**
+ * The eight counters of a core of hwgen_accel_top as the exact layer model predicts them, summed over a layer's
+ * tiles: what `hwgen sim` and the AXI co-simulation compare the RTL's counters with.
+ */
+import type { AccelCounter } from '../generate/accel/generator.ts';
+import { eventBytes } from '../generate/snn-core/layout.ts';
+import { annCoreLoadEvents } from './ann-core.ts';
+import type { Design, LayerPrediction, TilePrediction } from './layer.ts';
+import { snnCoreLoadEvents } from './snn-core.ts';
+
+/** Bytes of one activation-replica word: a dense word for an array, a bundled event for an SNN core. */
+export function bytesPerWord(kind: 'ann' | 'snn', design: Design): number {
+  return kind === 'ann' ? design.params.ann.cols : eventBytes(design.params.snn);
+}
+
+/** Bytes one core's memories take in before a tile: its kind's weight and bias/θ words, when loaded. */
+function weightLoadBytes(tile: TilePrediction, kind: 'ann' | 'snn', design: Design, K: number): number {
+  if (!tile.weightKinds.includes(kind)) return 0;
+  const rows = { M: tile.tile.rowEnd - tile.tile.rowStart, K };
+  return (kind === 'ann' ? annCoreLoadEvents(rows, design.params.ann) : snnCoreLoadEvents(rows, design.params.snn)).sram_byte;
+}
+
+/** Core `core`'s counters over the layer (a layer of reduction depth K). */
+export function predictedCounters(prediction: LayerPrediction, design: Design, K: number, core: number): Record<AccelCounter, number> {
+  const sum: Record<AccelCounter, number> = { busy: 0, mac_or_add: 0, spike: 0, fire: 0, sram_byte: 0, feeder_words: 0, entries: 0, levels: 0 };
+  for (const tile of prediction.tiles) {
+    const run = tile.dispatch.cores[core];
+    if (run === undefined) continue;
+    const M = tile.tile.rowEnd - tile.tile.rowStart;
+    sum.busy += run.busy;
+    sum.mac_or_add += run.kind === 'ann' ? run.events.ann_mac : run.events.snn_add;
+    sum.spike += run.events.spike;
+    sum.fire += run.events.fire;
+    sum.sram_byte += run.events.sram_byte + weightLoadBytes(tile, run.kind, design, K);
+    sum.feeder_words += run.actBytes / bytesPerWord(run.kind, design);
+    sum.entries += run.columns;
+    sum.levels += run.columns * M;
+  }
+  return sum;
+}

@@ -1,0 +1,32 @@
+/**
+ * Test support for co-simulations of the whole accelerator: designs with buffers small enough that layers of a few
+ * dozen columns need several tiles in both directions, and random layers for them (the bare top's program player,
+ * testbench/accel-program.test.ts, and the AXI wrapper's, hwgen/generate/axi/axi-cosim.test.ts).
+ */
+import type { AcceleratorConfigInput } from '../config/schema.ts';
+import type { Rng } from '../util/rng.ts';
+import type { GemmLayer } from '../workload/gemm-layer.ts';
+
+const LIMITS = { maxK: 32, maxM: 16, maxInLevels: 7, maxBiasAbs: 1000, maxTheta: 1024 };
+
+export const TILED_DESIGNS = {
+  hybrid: { ann: { arrays: 1, rows: 3, cols: 4 }, snn: { cores: 2, lanes: 3 }, limits: LIMITS, buffers: { weightBytes: 256, activationBytes: 128, outputBytes: 64, scheduleEntries: 16 } },
+  wide: { ann: { arrays: 2, rows: 4, cols: 2 }, snn: { cores: 1, lanes: 5 }, limits: LIMITS, buffers: { weightBytes: 1024, activationBytes: 256, outputBytes: 128, scheduleEntries: 8 } },
+  annOnly: { ann: { arrays: 2, rows: 2, cols: 3 }, snn: { cores: 0 }, limits: LIMITS, buffers: { weightBytes: 128, activationBytes: 128, outputBytes: 64, scheduleEntries: 16 } },
+  snnOnly: { ann: { arrays: 0 }, snn: { cores: 3, lanes: 4 }, limits: LIMITS, buffers: { weightBytes: 512, activationBytes: 256, outputBytes: 64, scheduleEntries: 16 } },
+} as const satisfies Record<string, AcceleratorConfigInput>;
+
+export type TiledDesignName = keyof typeof TILED_DESIGNS;
+
+/** M 1..14, K 1..24, N 10..30, levels up to 7 at a random density with column 0 all zero (an empty event list). */
+export function randomTiledLayer(rng: Rng, name: string): GemmLayer {
+  const M = rng.nextInt(1, 14), K = rng.nextInt(1, 24), N = rng.nextInt(10, 30);
+  const density = rng.nextFloat();
+  return {
+    name, M, K, N, T: rng.nextInt(1, 7), inLevels: 7,
+    weights: Int8Array.from({ length: M * K }, () => rng.nextInt(-128, 127)),
+    input: Uint8Array.from({ length: K * N }, (_, i) => (i % N === 0 || rng.nextFloat() > density ? 0 : rng.nextInt(1, 7))),
+    bias: Int32Array.from({ length: M }, () => rng.nextInt(-300, 300)),
+    theta: Int32Array.from({ length: M }, () => rng.nextInt(1, 400)),
+  };
+}
