@@ -8,6 +8,7 @@ import { HWGEN_VERSION } from '../version.ts';
 import { registerBench } from './commands/bench.ts';
 import { registerCheck } from './commands/check.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerExplore } from './commands/explore.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerGolden } from './commands/golden.ts';
 import { registerSchedule } from './commands/schedule.ts';
@@ -36,6 +37,7 @@ function buildProgram(): Command {
   registerBench(program);
   registerSynth(program);
   registerCheck(program);
+  registerExplore(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -1,0 +1,73 @@
+/**
+ * A point's area: yosys generic cells of the accelerator top (`hwgen synth --target generic`, hwgen/fpga/synth.ts).
+ * Synthesis is by far the slowest step (seconds for a tiny design, one to two minutes for the default one), so
+ * it runs once per distinct design (points that differ only in T share it), at most `limit` at a time, and
+ * through the FPGA flow's content-hash cache (`.cache/fpga`, `HWGEN_FPGA_CACHE`): a second exploration of the
+ * same designs costs a hash and a lookup per design.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Accelerator } from '../config/load-config.ts';
+import { synthesize } from '../fpga/synth.ts';
+import { generateAccelTop } from '../generate/accel/generator.ts';
+import type { PointArea } from './pareto-file.ts';
+
+export interface MeasuredArea extends PointArea {
+  /** Read from the synthesis cache rather than made now. */
+  readonly cached: boolean;
+}
+
+/** The sum of every cell type, memories included: what `hwgen synth --target generic` prints as cells. */
+export function totalCells(cells: Readonly<Record<string, number>>): number {
+  return Object.values(cells).reduce((sum, count) => sum + count, 0);
+}
+
+export async function synthesizedArea(accelerator: Accelerator): Promise<MeasuredArea> {
+  // synthesize writes a report folder; explore keeps only the figures, so the folder is scratch.
+  const scratch = await mkdtemp(join(tmpdir(), 'hwgen-explore-synth-'));
+  try {
+    const result = await synthesize(accelerator, generateAccelTop(accelerator), { target: 'generic', out: join(scratch, 'synth') });
+    return { cells: totalCells(result.cells), memoryBits: result.memoryBits, cached: result.cached };
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Runs at most `limit` of the given tasks at a time, in the order they were asked for. */
+export function concurrencyLimit(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  // A finishing task hands its slot to the next waiting one directly, so no newcomer can slip in between.
+  const acquire = async (): Promise<void> => {
+    if (active < limit) active++;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+  };
+  const release = (): void => {
+    const next = waiting.shift();
+    if (next === undefined) active--;
+    else next();
+  };
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    await acquire();
+    try {
+      return await task();
+    } finally {
+      release();
+    }
+  };
+}
+
+/** Areas by design (accelerator hash), each synthesised once, `limit` syntheses at a time. */
+export function areaCache(limit: number, measure: (accelerator: Accelerator) => Promise<MeasuredArea> = synthesizedArea): (accelerator: Accelerator) => Promise<MeasuredArea> {
+  const run = concurrencyLimit(limit);
+  const byDesign = new Map<string, Promise<MeasuredArea>>();
+  return (accelerator) => {
+    let area = byDesign.get(accelerator.hash);
+    if (area === undefined) {
+      area = run(() => measure(accelerator));
+      byDesign.set(accelerator.hash, area);
+    }
+    return area;
+  };
+}
