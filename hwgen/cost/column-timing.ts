@@ -4,6 +4,17 @@
  * output always ready. The waveform check (hwgen/flows/wave-check.ts) compares every column of every core
  * with these cycles.
  */
+import { FEEDER_LATENCY } from '../generate/dispatcher/feeder.ts';
+
+/**
+ * The program cycle of a core's cycle 0 in a dispatched run: its feeder offers the first beat FEEDER_LATENCY
+ * cycles after the core's start, counted from the tile's start pulse. The waveform check and the report's Gantt
+ * chart both place columns with it.
+ */
+export function coreCycleZero(startPulse: number, coreStart: number): number {
+  return startPulse + coreStart + FEEDER_LATENCY;
+}
+
 export interface ColumnTiming {
   /** Cycle its first input beat is taken (the beats are taken back to back: B of them). */
   readonly firstInput: number;

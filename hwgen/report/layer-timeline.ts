@@ -6,12 +6,11 @@
  * (flows/wave-check.ts, CoreRun.programCycle) holds the RTL to them beat by beat.
  */
 import { annCoreColumnTimes } from '../cost/ann-core.ts';
-import type { ColumnTiming } from '../cost/column-timing.ts';
+import { type ColumnTiming, coreCycleZero } from '../cost/column-timing.ts';
 import type { CoreParams } from '../cost/column-costs.ts';
 import type { LayerPrediction, TilePrediction } from '../cost/layer.ts';
 import { tileOutputs, tileSubLayer } from '../cost/layer-tiling.ts';
 import { snnCoreColumnTimes } from '../cost/snn-core.ts';
-import { FEEDER_LATENCY } from '../generate/dispatcher/feeder.ts';
 import type { ScheduledCore } from '../schedule/types.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
 import type { ColumnInterval, CoreTimeline, HostPhase } from './report-data.ts';
@@ -46,8 +45,7 @@ function addTileColumns(cores: readonly CoreAccumulator[], tile: TilePrediction,
     const run = tile.dispatch.cores[c];
     const into = cores[c];
     if (run === undefined || into === undefined) return;
-    // Core cycle 0 is the cycle its feeder first offers a beat: start + FEEDER_LATENCY after the start pulse.
-    const origin = startPulse + run.start + FEEDER_LATENCY;
+    const origin = coreCycleZero(startPulse, run.start);
     columnTimesOf(core, sub, params, outputs).forEach((timing, position) => {
       into.intervals.push({ column: tile.tile.colStart + core.columns[position]!, start: origin + timing.firstInput, end: origin + timing.lastOutput + 1 });
     });

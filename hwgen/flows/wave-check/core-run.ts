@@ -6,6 +6,7 @@
  * cycle are `timing`, the first one of a stream only (the rest follow from it).
  */
 import { FEEDER_LATENCY } from '../../generate/dispatcher/feeder.ts';
+import { coreCycleZero } from '../../cost/column-timing.ts';
 import type { CoreContext, Direction, TileContext } from './contexts.ts';
 import type { ExpectedStream } from './expected-stream.ts';
 import type { WaveFault, WaveFinding } from './findings.ts';
@@ -37,7 +38,7 @@ export class CoreRun implements CoreContext {
 
   /** A core cycle (0 = first input beat offered) as a program cycle. */
   programCycle(coreCycle: number): number {
-    return this.tile.startCycle + this.start + FEEDER_LATENCY + coreCycle;
+    return coreCycleZero(this.tile.startCycle, this.start) + coreCycle;
   }
 
   /** The program cycle beat i of a stream is due in, by the cost model (input beats of a column back to back, output levels group by group). */
