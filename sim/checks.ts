@@ -7,7 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { ToolError } from '../hwgen/errors.ts';
-import { type ModuleDescription, allFiles } from '../hwgen/generate/module.ts';
+import { type ModuleDescription, allFiles } from '../hwgen/arch/module.ts';
 
 export interface DesignFiles {
   /** Folder holding the files; file names match module names (Verilator's DECLFILENAME rule). */

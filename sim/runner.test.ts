@@ -10,10 +10,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ToolError } from '../hwgen/errors.ts';
 import { publishAtomically, resolveCacheRoot } from './cache.ts';
-import { runnerFor, type BuildSpec, type BuiltSimulation, type SimulatorName, type SimulatorRunner, type TraceFormat } from './runner.ts';
+import { SIMULATORS, runnerFor, type BuildSpec, type BuiltSimulation, type SimulatorName, type SimulatorRunner, type TraceFormat } from './runner.ts';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
-const SIMULATORS: readonly SimulatorName[] = ['verilator', 'icarus'];
 const BUILD_TOOL: Readonly<Record<SimulatorName, string>> = { verilator: 'verilator', icarus: 'iverilog' };
 const RUN_TOOL: Readonly<Record<SimulatorName, string>> = { verilator: 'verilator', icarus: 'vvp' };
 const BUILD_TIMEOUT_MS = 120_000;

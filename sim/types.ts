@@ -1,6 +1,8 @@
 /** The shapes shared by the simulator runners (sim/README.md). */
 
-export type SimulatorName = 'verilator' | 'icarus';
+import type { SimulatorName } from './registry.ts';
+
+export type { SimulatorName } from './registry.ts';
 
 /** The programs the runners start; each can be overridden (RunnerOptions.binaries). */
 export type ToolName = 'verilator' | 'iverilog' | 'vvp';

@@ -5,13 +5,13 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EVENT_NAMES, type EventCounts } from '../hwgen/cost/events.ts';
+import { EVENT_NAMES, type EventCounts } from '../hwgen/arch/events.ts';
 import { CheckError } from '../hwgen/errors.ts';
-import { type ModuleDescription, allFiles } from '../hwgen/generate/module.ts';
+import { type ModuleDescription, allFiles } from '../hwgen/arch/module.ts';
 import type { GemmLayer } from '../hwgen/workload/gemm-layer.ts';
 import { runnerFor } from '../sim/runner.ts';
 import type { BuiltSimulation, SimulatorName } from '../sim/types.ts';
-import { parseHexLines, parseKeyValues } from './hex.ts';
+import { parseHexLines, parseKeyValues } from '../hwgen/arch/packing.ts';
 
 /** What every core co-simulation takes besides the core's sizes. */
 export interface CosimRunOptions {

@@ -7,15 +7,16 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultAccelerator } from '../config/load-config.ts';
-import { annCoreParams, annCoreUtilisation, predictAnnCore } from '../cost/ann-core.ts';
-import { predictSnnCore, snnCoreBytesPerAddition, snnCoreParams, snnCoreUtilisation } from '../cost/snn-core.ts';
+import { annCoreParams, annCoreUtilisation, predictAnnCore } from '../modules/ann-core/timing.ts';
+import { predictSnnCore, snnCoreBytesPerAddition, snnCoreParams, snnCoreUtilisation } from '../modules/snn-core/timing.ts';
 import { annLayer } from '../golden/ann.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
-import { runAnnCoreCosim } from '../../testbench/ann-core-cosim.ts';
-import { runSnnCoreCosim } from '../../testbench/snn-core-cosim.ts';
+import { runAnnCoreCosim } from '../modules/ann-core/cosim.ts';
+import { runSnnCoreCosim } from '../modules/snn-core/cosim.ts';
 import type { SimulatorName } from '../../sim/types.ts';
-import { markdownTable } from './measure.ts';
+import { markdownTable } from '../util/measure.ts';
 import { zooGemmLayer } from '../zoo/zoo-gemm.ts';
+import { SIMULATORS } from '../../sim/registry.ts';
 
 const LAYERS: readonly [string, string][] = [
   ['vgg16', 'conv1_2'],
@@ -73,7 +74,7 @@ async function speedRows(): Promise<SpeedRow[]> {
   const accelerator = defaultAccelerator();
   const layer = await zooGemmLayer('vgg16', 'conv1_2');
   const rows: SpeedRow[] = [];
-  for (const simulator of ['verilator', 'icarus'] as const) {
+  for (const simulator of SIMULATORS) {
     const cacheDir = await mkdtemp(join(tmpdir(), 'hwgen-bench-cache-'));
     const columns = sampleColumns(layer, simulator === 'verilator' ? 64 : 8);
     for (const [core, run] of [

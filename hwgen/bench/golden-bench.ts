@@ -6,7 +6,7 @@ import { annLayer } from '../golden/ann.ts';
 import { snnColumn } from '../golden/snn.ts';
 import { decodeNpy, encodeNpy } from '../tensor/npy.ts';
 import { syntheticLevels } from '../workload/synthetic.ts';
-import { formatRate, markdownTable, perSecond, timeBest } from './measure.ts';
+import { formatRate, markdownTable, perSecond, timeBest } from '../util/measure.ts';
 import { zooGemmLayer } from '../zoo/zoo-gemm.ts';
 
 const LAYERS: readonly [string, string][] = [

@@ -18,7 +18,7 @@ import type { PolicyName } from '../schedule/types.ts';
 import { type Progress, silentProgress } from '../util/progress.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
 import { PIXEL_LEVELS } from '../zoo/layers.ts';
-import { markdownTable } from './measure.ts';
+import { markdownTable } from '../util/measure.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Sampling.

@@ -19,7 +19,7 @@ import { annLayer } from '../golden/ann.ts';
 import { type Progress, silentProgress } from '../util/progress.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
 import { PIXEL_LEVELS } from '../zoo/layers.ts';
-import { markdownTable } from './measure.ts';
+import { markdownTable } from '../util/measure.ts';
 import { type RtlLayer, percent, rtlTables, runRtlSamples } from './neuroflex-rtl.ts';
 
 /** A design of the comparison, with why it is there. */

@@ -1,10 +1,10 @@
 /** `make bench`: every benchmark, printed as the Markdown tables the README quotes. */
 import { availableParallelism, cpus } from 'node:os';
 import { coresBench } from './cores-bench.ts';
-import { fpgaBench } from './fpga-bench.ts';
+import { fpgaBench } from '../fpga/fpga-bench.ts';
 import { goldenBench } from './golden-bench.ts';
 import { neuroflexBench } from './neuroflex.ts';
-import { vcdBench } from '../../sim/waveform/vcd-bench.ts';
+import { vcdBench } from './vcd-bench.ts';
 import { stderrProgress } from '../util/progress.ts';
 
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, Node ${process.version}`;

@@ -8,7 +8,7 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import type { ParetoFile } from '../explore/pareto-file.ts';
+import type { ParetoFile } from '../report/pareto-file.ts';
 import { runCli, tempWorkspace, writeTensor } from '../testing/cli-harness.ts';
 
 let dir = '';

@@ -7,7 +7,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
-import type { ParetoFile } from '../explore/pareto-file.ts';
+import type { ParetoFile } from '../report/pareto-file.ts';
 import type { VerifiedPoint } from '../explore/verify.ts';
 import { runCli, tempWorkspace } from '../testing/cli-harness.ts';
 

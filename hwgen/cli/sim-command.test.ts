@@ -11,6 +11,8 @@ import { stringify } from 'yaml';
 import { decodeNpy } from '../tensor/npy.ts';
 import { RUN_WAIT_OFFSET } from '../cost/dispatcher.ts';
 import { runCli, tempWorkspace, writeTensor } from '../testing/cli-harness.ts';
+import { SIMULATORS } from '../../sim/registry.ts';
+import { POLICIES } from '../schedule/types.ts';
 
 const R = RUN_WAIT_OFFSET;
 const CYCLES = { cost: 23 + R, random: 28 + R, ann: 27 + R, snn: 28 + R };
@@ -46,8 +48,8 @@ async function result(out: string): Promise<ResultJson> {
 }
 
 describe('cli: hwgen sim', () => {
-  it.each(['verilator', 'icarus'] as const)('the hand-worked tiny layer on %s: cycles and energy as computed by hand, for every policy', async (simulator) => {
-    for (const policy of ['cost', 'random', 'ann', 'snn'] as const) {
+  it.each(SIMULATORS)('the hand-worked tiny layer on %s: cycles and energy as computed by hand, for every policy', async (simulator) => {
+    for (const policy of POLICIES) {
       const out = at(`tiny-${simulator}-${policy}`);
       const run = await runCli('sim', at('design.yaml'), at('tiny.yaml'), '--simulator', simulator, '--policy', policy, '--seed', '2', '-q', '--out', out);
       expect(run.stderr).toBe('');
@@ -63,7 +65,7 @@ describe('cli: hwgen sim', () => {
     }
   }, 300_000);
 
-  it.each(['verilator', 'icarus'] as const)('a small conv workload on the default design on %s: layers chained, every check passes, waveform written', async (simulator) => {
+  it.each(SIMULATORS)('a small conv workload on the default design on %s: layers chained, every check passes, waveform written', async (simulator) => {
     const out = at(`conv-${simulator}`);
     const run = await runCli('sim', at('conv.yaml'), '--simulator', simulator, '--trace', 'vcd', '-q', '--out', out);
     expect(run.code).toBe(0);

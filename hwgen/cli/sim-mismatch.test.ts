@@ -7,12 +7,12 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
-import { generateAccelTop } from '../generate/accel/generator.ts';
+import { generateAccelTop } from '../modules/accel/generator.ts';
 import { programOutputs } from '../host/program.ts';
 import { runCli, tempWorkspace, writeTensor } from '../testing/cli-harness.ts';
 
-vi.mock('../../testbench/program-player.ts', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../testbench/program-player.ts')>();
+vi.mock('../../hwgen/flows/program-player.ts', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../flows/program-player.ts')>();
   return {
     ...original,
     playProgram: async (...args: Parameters<typeof original.playProgram>) => {

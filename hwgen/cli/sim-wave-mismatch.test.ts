@@ -8,11 +8,11 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
-import type { ModuleDescription } from '../generate/module.ts';
+import type { ModuleDescription } from '../arch/module.ts';
 import { runCli, tempWorkspace, writeTensor } from '../testing/cli-harness.ts';
 
 vi.mock('../generate/accel/generator.ts', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../generate/accel/generator.ts')>();
+  const original = await importOriginal<typeof import('../modules/accel/generator.ts')>();
   const FROM = 'assign out_level     = levels[emit_index*8 +: 8];';
   const TO =
     "reg [15:0] mut_n;\n    always @(posedge clk) if (rst) mut_n <= 16'd0; else if (out_valid && out_ready) mut_n <= mut_n + 16'd1;\n" +

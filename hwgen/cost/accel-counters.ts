@@ -2,11 +2,11 @@
  * The eight counters of a core of hwgen_accel_top as the exact layer model predicts them, summed over a layer's
  * tiles: what `hwgen sim` and the AXI co-simulation compare the RTL's counters with.
  */
-import type { AccelCounter } from '../generate/accel/generator.ts';
-import { eventBytes } from '../generate/snn-core/layout.ts';
-import { annCoreLoadEvents } from './ann-core.ts';
+import type { AccelCounter } from '../modules/accel/arch.ts';
+import { eventBytes } from '../modules/snn-core/arch.ts';
+import { annCoreLoadEvents } from '../modules/ann-core/timing.ts';
 import type { Design, LayerPrediction, TilePrediction } from './layer.ts';
-import { snnCoreLoadEvents } from './snn-core.ts';
+import { snnCoreLoadEvents } from '../modules/snn-core/timing.ts';
 
 /** Bytes of one activation-replica word: a dense word for an array, a bundled event for an SNN core. */
 export function bytesPerWord(kind: 'ann' | 'snn', design: Design): number {

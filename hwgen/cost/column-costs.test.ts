@@ -4,10 +4,11 @@ import { acceleratorFrom } from '../config/load-config.ts';
 import { annLayer } from '../golden/ann.ts';
 import { Rng } from '../util/rng.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
-import { annCoreParams, predictAnnCore } from './ann-core.ts';
-import { type CoreParams, columnCosts, coreFixedCycles } from './column-costs.ts';
-import { DEFAULT_ENERGY_PJ, energyPicojoules } from './events.ts';
-import { predictSnnCore, snnCoreParams } from './snn-core.ts';
+import { annCoreParams, predictAnnCore } from '../modules/ann-core/timing.ts';
+import { type CoreParams } from '../modules/accel/arch.ts';
+import { columnCosts, coreFixedCycles } from './column-costs.ts';
+import { DEFAULT_ENERGY_PJ, energyPicojoules } from '../arch/events.ts';
+import { predictSnnCore, snnCoreParams } from '../modules/snn-core/timing.ts';
 
 /** Big memories: the cost models do not check them, and no test here tiles. */
 function paramsOf(rows: number, cols: number, lanes: number): CoreParams {

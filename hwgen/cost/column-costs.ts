@@ -23,20 +23,16 @@
  */
 import { annLayer } from '../golden/ann.ts';
 import { type ColumnStats, columnStats } from '../golden/stats.ts';
-import { type AnnCoreParams, annCoreGeometryOf } from '../generate/ann-core/layout.ts';
-import { type SnnCoreParams, snnCoreGeometryOf } from '../generate/snn-core/layout.ts';
+import { type AnnCoreParams, annCoreGeometryOf } from '../modules/ann-core/arch.ts';
+import { type SnnCoreParams, snnCoreGeometryOf } from '../modules/snn-core/arch.ts';
+import type { CoreParams } from '../modules/accel/arch.ts';
 import type { ColumnCosts } from '../schedule/types.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
 import type { GemmShape } from '../workload/shapes.ts';
-import { annCoreBytesPerColumn } from './ann-core.ts';
-import { DEFAULT_ENERGY_PJ, type EventCounts } from './events.ts';
-import { snnCoreBytesOfColumn } from './snn-core.ts';
+import { annCoreBytesPerColumn } from '../modules/ann-core/timing.ts';
+import { DEFAULT_ENERGY_PJ, type EventCounts } from '../arch/events.ts';
+import { snnCoreBytesOfColumn } from '../modules/snn-core/timing.ts';
 
-/** The parameters of both kinds of core of one design. */
-export interface CoreParams {
-  readonly ann: AnnCoreParams;
-  readonly snn: SnnCoreParams;
-}
 
 export interface ColumnCostOptions {
   /** The layer's output levels Y (M×N row-major, as annLayer returns); computed when absent. */

@@ -3,10 +3,10 @@ import { defaultAccelerator } from '../config/load-config.ts';
 import { annLayer } from '../golden/ann.ts';
 import { Rng } from '../util/rng.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
-import { predictAnnCore } from './ann-core.ts';
+import { predictAnnCore } from '../modules/ann-core/timing.ts';
 import { predictDispatch } from './dispatcher.ts';
 import { designOf } from './layer.ts';
-import { predictSnnCore } from './snn-core.ts';
+import { predictSnnCore } from '../modules/snn-core/timing.ts';
 
 function layer(rng: Rng): GemmLayer {
   const M = 10, K = 30, N = 8;

@@ -1,27 +1,27 @@
 /**
  * Cycles and dispatcher events of one run of the accelerator top on one layer (tile) under a static schedule,
- * from the cores' exact models and the dispatcher's constant feeder latency (hwgen/generate/dispatcher/spec.md,
+ * from the cores' exact models and the dispatcher's constant feeder latency (hwgen/modules/dispatcher/spec.md,
  * "Cycle formula"): core i started in cycle s_i finishes its list (fin) in s_i + FEEDER_LATENCY + cycles_i, and
  * the run's cycles are the maximum fin over all cores (an empty list's fin is start + 1).
  *
- * Proven per lane (feeder → core → gatherer) by testbench/dispatcher-lane-cosim.test.ts; the composition over
+ * Proven per lane (feeder → core → gatherer) by hwgen/modules/dispatcher/lane-cosim.test.ts; the composition over
  * A + S lanes is co-simulated on hwgen_accel_top (testbench/accel-top-cosim.test.ts). Loads, the start cycle and
  * the drain are not included: layer.ts adds them per tile (spec.md, "Host protocol").
  */
 import type { Schedule } from '../schedule/types.ts';
-import { FEEDER_LATENCY } from '../generate/dispatcher/feeder.ts';
-import { eventBytes } from '../generate/snn-core/layout.ts';
-import { annCoreGeometryOf } from '../generate/ann-core/layout.ts';
+import { FEEDER_LATENCY } from '../modules/dispatcher/arch.ts';
+import { eventBytes } from '../modules/snn-core/arch.ts';
+import { annCoreGeometryOf } from '../modules/ann-core/arch.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
-import { predictAnnCore } from './ann-core.ts';
-import type { CoreParams } from './column-costs.ts';
-import { addEvents, type EventCounts, zeroEvents } from './events.ts';
-import { predictSnnCore, snnColumnEvents } from './snn-core.ts';
+import { predictAnnCore } from '../modules/ann-core/timing.ts';
+import type { CoreParams } from '../modules/accel/arch.ts';
+import { addEvents, type EventCounts, zeroEvents } from '../arch/events.ts';
+import { predictSnnCore, snnColumnEvents } from '../modules/snn-core/timing.ts';
 
 /**
  * Cycles of the host protocol's wait for `done` beyond `predictDispatch(...).cycles`. The dispatcher counts
  * the start cycle as its cycle 0 and `done` is high in cycle D = predictDispatch(...).cycles; the program
- * player (testbench/program_tb.v.hbs) plays the start line, then waits rising edges until it sees `done`
+ * player (hwgen/flows/program_tb.v.hbs) plays the start line, then waits rising edges until it sees `done`
  * after one: D − 1 of them. So start + wait = D exactly, and the wait alone is D − 1.
  * Proven by testbench/accel-program.test.ts on both simulators.
  */

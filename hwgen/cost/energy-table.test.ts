@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempWorkspace } from '../testing/cli-harness.ts';
 import { energyTableFrom, loadEnergyTable } from './energy-table.ts';
-import { DEFAULT_ENERGY_PJ } from './events.ts';
+import { DEFAULT_ENERGY_PJ } from '../arch/events.ts';
 
 describe('energyTableFrom', () => {
   it('puts the given events into the default table', () => {

@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import { readTextFile, parseYamlText } from '../util/yaml-file.ts';
 import { parseOrThrow } from '../util/zod-issues.ts';
-import { DEFAULT_ENERGY_PJ, EVENT_NAMES, type EventCounts, type EventName } from './events.ts';
+import { DEFAULT_ENERGY_PJ, EVENT_NAMES, type EventCounts, type EventName } from '../arch/events.ts';
 
 const picojoules = z.number().finite().min(0);
 

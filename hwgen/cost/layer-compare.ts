@@ -5,7 +5,7 @@
  */
 import type { PolicyName } from '../schedule/types.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
-import type { EventCounts } from './events.ts';
+import type { EventCounts } from '../arch/events.ts';
 import { type Design, type LayerPlan, type LayerPrediction, planColumnBound, planLayer, planLowerBound, planMakespan, predictLayer } from './layer.ts';
 
 export interface PolicyOutcome {

@@ -3,7 +3,7 @@ import { acceleratorFrom, defaultAccelerator } from '../config/load-config.ts';
 import type { AcceleratorConfigInput } from '../config/schema.ts';
 import type { Schedule } from '../schedule/types.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
-import { type DesignBuffers, designOf } from './design.ts';
+import { type DesignBuffers, designOf } from '../modules/accel/arch.ts';
 import {
   type LayerTile,
   type TilingDesign,

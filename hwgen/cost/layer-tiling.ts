@@ -1,5 +1,5 @@
 /**
- * Tiling a layer in two dimensions, as the host protocol does (hwgen/generate/dispatcher/spec.md, "Host
+ * Tiling a layer in two dimensions, as the host protocol does (hwgen/modules/dispatcher/spec.md, "Host
  * protocol: tiles, bus cycles and the exact layer model"):
  *
  *   - row tiles [rowStart, rowEnd): the rows of W one core holds (its weight and bias/θ memories), the
@@ -15,12 +15,12 @@
  * leave the core before the QCFS output stage, which the contract has no place for.
  */
 import { InputError } from '../errors.ts';
-import { annCoreGeometryOf } from '../generate/ann-core/layout.ts';
+import { annCoreGeometryOf } from '../modules/ann-core/arch.ts';
 import type { CoreKind, Machines, Schedule } from '../schedule/types.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
 import type { GemmShape } from '../workload/shapes.ts';
-import type { CoreParams } from './column-costs.ts';
-import type { Design } from './design.ts';
+import type { CoreParams } from '../modules/accel/arch.ts';
+import type { Design } from '../modules/accel/arch.ts';
 
 /** What tiling needs of a design. */
 export type TilingDesign = Pick<Design, 'params' | 'buffers'>;

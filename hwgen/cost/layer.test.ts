@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { acceleratorFrom, defaultAccelerator } from '../config/load-config.ts';
 import { annLayer } from '../golden/ann.ts';
-import { snnColumnEvents } from '../generate/snn-core/layout.ts';
+import { snnColumnEvents } from '../modules/snn-core/arch.ts';
 import { schedule as scheduleColumns } from '../schedule/index.ts';
 import type { CoreKind, Schedule } from '../schedule/types.ts';
 import { Rng } from '../util/rng.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
-import { annCoreLoadEvents } from './ann-core.ts';
+import { annCoreLoadEvents } from '../modules/ann-core/timing.ts';
 import { columnCosts } from './column-costs.ts';
 import { RUN_WAIT_OFFSET, predictDispatch } from './dispatcher.ts';
-import { energyPicojoules, type EventCounts } from './events.ts';
+import { energyPicojoules, type EventCounts } from '../arch/events.ts';
 import {
   LOAD_BUSES,
   type LayerTile,
@@ -23,7 +23,7 @@ import {
   tileSchedule,
   tileSubLayer,
 } from './layer.ts';
-import { snnCoreLoadEvents } from './snn-core.ts';
+import { snnCoreLoadEvents } from '../modules/snn-core/timing.ts';
 
 /**
  * The hand-worked case (also the CLI test's): a 2×2 array and a 2-lane core, M = 2, K = 4, N = 2, θ = 4, T = 4.

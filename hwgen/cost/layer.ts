@@ -1,6 +1,6 @@
 /**
  * Cycles, events, energy and EDP of a whole layer on a design, under a static column schedule, exactly as the
- * host protocol runs it (hwgen/generate/dispatcher/spec.md, "Host protocol: tiles, bus cycles and the exact
+ * host protocol runs it (hwgen/modules/dispatcher/spec.md, "Host protocol: tiles, bus cycles and the exact
  * layer model"):
  *   - the layer is cut into row tiles and each row tile into column tiles (layer-tiling.ts), run one after
  *     another in that order;
@@ -17,20 +17,20 @@
  * the columns (planTile).
  */
 import type { Accelerator } from '../config/load-config.ts';
-import { FEEDER_LATENCY } from '../generate/dispatcher/feeder.ts';
+import { FEEDER_LATENCY } from '../modules/dispatcher/arch.ts';
 import { annLayer } from '../golden/ann.ts';
 import { checkSchedule, makespanLowerBound, schedule as scheduleColumns, summarize } from '../schedule/index.ts';
 import type { ColumnCosts, CoreKind, Machines, PolicyName, Schedule, ScheduledCore, ScheduleSummary } from '../schedule/types.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
 import type { GemmShape } from '../workload/shapes.ts';
 import { columnCosts } from './column-costs.ts';
-import { type Design, designOf } from './design.ts';
+import { type Design, designOf } from '../modules/accel/arch.ts';
 import { RUN_WAIT_OFFSET } from './dispatcher.ts';
-import { DEFAULT_ENERGY_PJ, type EventCounts, addEvents, energyPicojoules, zeroEvents } from './events.ts';
+import { DEFAULT_ENERGY_PJ, type EventCounts, addEvents, energyPicojoules, zeroEvents } from '../arch/events.ts';
 import { type LayerTile, kindRefusal, rowTilesOf, tileLayer, tileOutputs, tileSchedules, tileSubLayer } from './layer-tiling.ts';
 import { type TilePrediction, type TileSramBytes, kindsUsedBy, predictTileRun, tileLoadWords } from './tile-model.ts';
 
-export { type Design, type DesignBuffers, designBuffersOf, designOf } from './design.ts';
+export { type Design, type DesignBuffers, designBuffersOf, designOf } from '../modules/accel/arch.ts';
 export {
   type ColumnLimits,
   type LayerTile,
@@ -46,7 +46,8 @@ export {
   tileSchedules,
   tileSubLayer,
 } from './layer-tiling.ts';
-export { LOAD_BUSES, type LoadBus, type LoadWords, type TilePrediction, type TileSramBytes, kindsUsedBy, tileLoadWords } from './tile-model.ts';
+export { LOAD_BUSES, type LoadBus, type LoadWords } from '../arch/load-buses.ts';
+export { type TilePrediction, type TileSramBytes, kindsUsedBy, tileLoadWords } from './tile-model.ts';
 
 export interface LayerOptions {
   /** The layer's output levels Y (M×N row-major, as annLayer returns); computed once when absent. */

@@ -1,5 +1,5 @@
 /**
- * The exact cycles and events of one tile under the host protocol (hwgen/generate/dispatcher/spec.md, "Host
+ * The exact cycles and events of one tile under the host protocol (hwgen/modules/dispatcher/spec.md, "Host
  * protocol: tiles, bus cycles and the exact layer model"). The host plays one program line per clock cycle and
  * only the run depends on data, so
  *
@@ -9,22 +9,20 @@
  *     run   = predictDispatch(...).cycles + RUN_WAIT_OFFSET        (cores exact by co-simulation)
  *     drain = M_tile · Nt                                          (one output level per cycle)
  */
-import { annCoreGeometryOf } from '../generate/ann-core/layout.ts';
-import { eventBytes, snnCoreGeometryOf } from '../generate/snn-core/layout.ts';
+import { annCoreGeometryOf } from '../modules/ann-core/arch.ts';
+import { eventBytes, snnCoreGeometryOf } from '../modules/snn-core/arch.ts';
 import type { CoreKind, Schedule } from '../schedule/types.ts';
+import { LOAD_BUSES, type LoadWords } from '../arch/load-buses.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
 import type { GemmShape } from '../workload/shapes.ts';
-import { annCoreLoadEvents } from './ann-core.ts';
-import type { Design } from './design.ts';
+import { annCoreLoadEvents } from '../modules/ann-core/timing.ts';
+import type { Design } from '../modules/accel/arch.ts';
 import { type DispatchPrediction, RUN_WAIT_OFFSET, predictDispatch } from './dispatcher.ts';
-import { type EventCounts, addEvents, zeroEvents } from './events.ts';
+import { type EventCounts, addEvents, zeroEvents } from '../arch/events.ts';
 import type { LayerTile } from './layer-tiling.ts';
-import { snnCoreLoadEvents } from './snn-core.ts';
+import { snnCoreLoadEvents } from '../modules/snn-core/timing.ts';
 
 /** The host's load buses (spec.md's table). */
-export const LOAD_BUSES = ['annW', 'annBt', 'snnW', 'snnBt', 'act', 'ev', 'sched'] as const;
-export type LoadBus = (typeof LOAD_BUSES)[number];
-export type LoadWords = Record<LoadBus, number>;
 
 /** The kinds a schedule gives at least one column to. */
 export function kindsUsedBy(schedule: Schedule): CoreKind[] {

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Accelerator } from '../config/load-config.ts';
 import { synthesize } from '../fpga/synth.ts';
-import { generateAccelTop } from '../generate/accel/generator.ts';
-import type { PointArea } from './pareto-file.ts';
+import { generateAccelTop } from '../modules/accel/generator.ts';
+import type { PointArea } from '../report/pareto-file.ts';
 
 export interface MeasuredArea extends PointArea {
   /** Read from the synthesis cache rather than made now. */

@@ -3,7 +3,7 @@
  * a skip (the design cannot run the workload: an InputError's message), or an internal error to rethrow.
  */
 import type { AcceleratorConfig } from '../config/schema.ts';
-import type { EventCounts } from '../cost/events.ts';
+import type { EventCounts } from '../arch/events.ts';
 import { InputError } from '../errors.ts';
 import type { CostLayer } from './levels.ts';
 import { type PointCost, pointCost } from './point-cost.ts';

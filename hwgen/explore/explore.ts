@@ -7,7 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SimulatorName } from '../../sim/types.ts';
-import { DEFAULT_ENERGY_PJ, type EventCounts } from '../cost/events.ts';
+import { DEFAULT_ENERGY_PJ, type EventCounts } from '../arch/events.ts';
 import { designSummary } from '../report/build-report.ts';
 import { writeReport } from '../report/page.ts';
 import { prettyJson } from '../util/json.ts';
@@ -18,7 +18,7 @@ import { HWGEN_VERSION } from '../version.ts';
 import { type MeasuredArea, areaCache, concurrencyLimit, synthesizedArea } from './area.ts';
 import { costEvaluator } from './cost-pool.ts';
 import { type WorkloadVariant, withLevels, workloadVariant } from './levels.ts';
-import type { ParetoFile, ParetoPoint, PointArea, PointVerification } from './pareto-file.ts';
+import type { ParetoFile, ParetoPoint, PointArea, PointVerification } from '../report/pareto-file.ts';
 import { byObjectives, isoAreaComparisons, paretoFront } from './pareto.ts';
 import { type PointSpec, enumeratePoints, kindOf, pointId } from './points.ts';
 import type { PointCost } from './point-cost.ts';

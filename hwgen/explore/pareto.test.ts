@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PointKind } from './pareto-file.ts';
+import type { PointKind } from '../report/pareto-file.ts';
 import { type Evaluated, byObjectives, dominates, isoAreaComparisons, paretoFront } from './pareto.ts';
 
 function point(id: string, kind: PointKind, cycles: number, energyPj: number, cells: number, edpJs: number): Evaluated {

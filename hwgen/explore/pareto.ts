@@ -3,7 +3,7 @@
  * comparison: under each area budget, the best ANN-only design against the best hybrid one.
  */
 import { edpChange, throughputGain } from '../cost/layer-compare.ts';
-import type { IsoAreaComparison, ParetoPoint } from './pareto-file.ts';
+import type { IsoAreaComparison, ParetoPoint } from '../report/pareto-file.ts';
 
 /** What the front and the comparison look at. */
 export type Evaluated = Pick<ParetoPoint, 'id' | 'kind' | 'cycles' | 'energyPj' | 'edpJs' | 'area'>;

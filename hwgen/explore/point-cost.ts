@@ -6,7 +6,7 @@
  */
 import { acceleratorFrom } from '../config/load-config.ts';
 import type { AcceleratorConfig } from '../config/schema.ts';
-import type { EventCounts } from '../cost/events.ts';
+import type { EventCounts } from '../arch/events.ts';
 import { evaluatePolicy } from '../cost/layer-compare.ts';
 import { designOf } from '../cost/layer.ts';
 import { InputError } from '../errors.ts';

@@ -7,7 +7,7 @@
 import { type Accelerator, acceleratorFrom } from '../config/load-config.ts';
 import type { AcceleratorConfig } from '../config/schema.ts';
 import { InputError } from '../errors.ts';
-import type { PointKind } from './pareto-file.ts';
+import type { PointKind } from '../report/pareto-file.ts';
 import type { Space, SweptParameter } from './space.ts';
 
 export const LEVELS_PARAMETER = 'T';

@@ -1,5 +1,5 @@
 /** `hwgen explore`'s text output: the front and the iso-area comparison as aligned tables. */
-import type { IsoAreaComparison, ParetoFile, ParetoPoint } from './pareto-file.ts';
+import type { IsoAreaComparison, ParetoFile, ParetoPoint } from '../report/pareto-file.ts';
 
 /** Columns as wide as their widest cell; `align` has one letter per column: `l` for text, `r` for numbers. */
 export function alignedTable(rows: readonly (readonly string[])[], align: string): string {

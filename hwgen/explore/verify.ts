@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SimulatorName } from '../../sim/types.ts';
 import type { Accelerator } from '../config/load-config.ts';
-import type { EventCounts } from '../cost/events.ts';
+import type { EventCounts } from '../arch/events.ts';
 import { simulateIntoDir } from '../flows/write-sim.ts';
 import type { ResolvedWorkload } from '../workload/resolve.ts';
-import type { PointVerification } from './pareto-file.ts';
+import type { PointVerification } from '../report/pareto-file.ts';
 import { EXPLORE_SEED } from './point-cost.ts';
 
 export interface VerifyOptions {

@@ -4,7 +4,7 @@
  * policy, seed and energy table, so both always agree.
  */
 import type { Accelerator } from '../config/load-config.ts';
-import { DEFAULT_ENERGY_PJ, type EventCounts } from '../cost/events.ts';
+import { DEFAULT_ENERGY_PJ, type EventCounts } from '../arch/events.ts';
 import { type LayerPrediction, designOf, planLayer, predictLayer } from '../cost/layer.ts';
 import { annLayer } from '../golden/ann.ts';
 import type { PolicyName } from '../schedule/types.ts';

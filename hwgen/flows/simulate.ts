@@ -10,13 +10,14 @@ import { join } from 'node:path';
 import type { Accelerator } from '../config/load-config.ts';
 import { type Design, type LayerPrediction, designOf } from '../cost/layer.ts';
 import { bytesPerWord, predictedCounters } from '../cost/accel-counters.ts';
-import { DEFAULT_ENERGY_PJ, type EventCounts, energyPicojoules, zeroEvents } from '../cost/events.ts';
-import { eventBytes } from '../generate/snn-core/layout.ts';
-import type { AccelCounter } from '../generate/accel/generator.ts';
+import { DEFAULT_ENERGY_PJ, type EventCounts, energyPicojoules, zeroEvents } from '../arch/events.ts';
+import { eventBytes } from '../modules/snn-core/arch.ts';
+import type { AccelCounter } from '../modules/accel/arch.ts';
 import { type LayerProgram, type LayerReadback, layerProgram, readLayer } from '../host/driver.ts';
 import type { PolicyName } from '../schedule/types.ts';
 import type { SimulatorName, TraceFormat } from '../../sim/types.ts';
-import { type TraceScope, type TraceWindow, playProgram } from '../../testbench/program-player.ts';
+import { generateAccelTop } from '../modules/accel/generator.ts';
+import { type TraceScope, type TraceWindow, playProgram } from './program-player.ts';
 import { type WaveCheckResult, accelTraceProbes, checkLayerWaveform, explainFailure } from './wave-check.ts';
 import { type Progress, silentProgress } from '../util/progress.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
@@ -146,9 +147,9 @@ export async function simulateGemm(accelerator: Accelerator, gemm: GemmLayer, la
   const { golden, prediction } = layerRunPlan(accelerator, gemm, options.policy, options.seed, energyTable);
   const program = layerProgram(accelerator, gemm, prediction.tiles.map(({ tile, schedule, weightKinds }) => ({ tile, schedule, weightKinds })));
   const workDir = join(options.workDir, `${String(layerIndex).padStart(3, '0')}-${gemm.name.replace(/[^A-Za-z0-9_.-]/g, '_')}`);
-  // Waveform check (issue 5): the testbench copies every core's streams into probes, and the waveform is checked below.
+  // Waveform check: the testbench copies every core's streams into probes, and the waveform is checked below.
   const traceOptions = options.trace === 'none' ? {} : { traceProbes: accelTraceProbes(accelerator).probes, traceScope: options.traceScope ?? 'all', ...(options.traceWindow === undefined ? {} : { traceWindow: options.traceWindow }) };
-  const played = await playProgram(program.top, program.text, { simulator: options.simulator, workDir, trace: options.trace, configHash: accelerator.hash, ...traceOptions }).catch(async (error: unknown) => {
+  const played = await playProgram(generateAccelTop(accelerator), program.text, { simulator: options.simulator, workDir, trace: options.trace, configHash: accelerator.hash, ...traceOptions }).catch(async (error: unknown) => {
     const file = options.trace === 'none' ? undefined : join(workDir, `waves.${options.trace}`);
     throw await explainFailure(error, { file, accelerator, layer: gemm, prediction, golden });
   });

@@ -17,15 +17,17 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acceleratorFrom } from '../config/load-config.ts';
-import { type GeneratedFile, type ModuleDescription, allFiles } from '../generate/module.ts';
+import { type GeneratedFile, type ModuleDescription, allFiles } from '../arch/module.ts';
 import { layerProgram } from '../host/driver.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
 import { Rng } from '../util/rng.ts';
-import { PROGRAM_TB_MODULE, playProgram, renderProgramTb } from '../../testbench/program-player.ts';
+import { generateAccelTop } from '../modules/accel/generator.ts';
+import { PROGRAM_TB_MODULE, playProgram, renderProgramTb } from './program-player.ts';
 import { runnerFor } from '../../sim/runner.ts';
 import type { SimulatorName, TraceFormat } from '../../sim/types.ts';
 import { ToolError } from '../errors.ts';
 import { type WaveCheckResult, type WaveFault, accelTraceProbes, checkLayerWaveform, classifyDifference, explainFailure, layerRunPlan, parseTraceWindow } from './wave-check.ts';
+import { SIMULATORS } from '../../sim/registry.ts';
 
 const LIMITS = { maxK: 32, maxM: 16, maxInLevels: 7, maxBiasAbs: 1000, maxTheta: 1024 };
 const accelerator = acceleratorFrom(
@@ -76,11 +78,11 @@ describe('the layer of these tests', () => {
 
 describe('an unmutated design', () => {
   const traced: Partial<Record<string, WaveCheckResult>> = {};
-  const cases: [SimulatorName, TraceFormat][] = [['verilator', 'vcd'], ['icarus', 'vcd'], ['verilator', 'fst'], ['icarus', 'fst']];
+  const cases: [SimulatorName, TraceFormat][] = (['vcd', 'fst'] as const).flatMap((trace) => SIMULATORS.map((simulator): [SimulatorName, TraceFormat] => [simulator, trace]));
 
   it.each(cases)('%s, %s: every beat, column and done as the golden and cost models say', async (simulator, trace) => {
     const workDir = await freshDir();
-    const played = await playProgram(program.top, program.text, { simulator, workDir, trace, configHash: accelerator.hash, traceProbes: probes.probes });
+    const played = await playProgram(generateAccelTop(accelerator), program.text, { simulator, workDir, trace, configHash: accelerator.hash, traceProbes: probes.probes });
     const result = await check(played.waveform!, true);
     expect(result.problems).toEqual([]);
     expect(result.report).toBeUndefined();
@@ -100,21 +102,21 @@ describe('an unmutated design', () => {
     for (const key of ['icarus.vcd', 'verilator.fst', 'icarus.fst']) expect(traced[key]?.transactions, key).toEqual(reference);
   });
 
-  it.each(['verilator', 'icarus'] as const)('%s, interfaces only: a much smaller waveform that checks the same', async (simulator) => {
+  it.each(SIMULATORS)('%s, interfaces only: a much smaller waveform that checks the same', async (simulator) => {
     const all = await freshDir();
     const small = await freshDir();
-    const full = await playProgram(program.top, program.text, { simulator, workDir: all, trace: 'vcd', configHash: accelerator.hash, traceProbes: probes.probes });
-    const played = await playProgram(program.top, program.text, { simulator, workDir: small, trace: 'vcd', configHash: accelerator.hash, traceProbes: probes.probes, traceScope: 'interfaces' });
+    const full = await playProgram(generateAccelTop(accelerator), program.text, { simulator, workDir: all, trace: 'vcd', configHash: accelerator.hash, traceProbes: probes.probes });
+    const played = await playProgram(generateAccelTop(accelerator), program.text, { simulator, workDir: small, trace: 'vcd', configHash: accelerator.hash, traceProbes: probes.probes, traceScope: 'interfaces' });
     expect(statSync(played.waveform!).size * 4).toBeLessThan(statSync(full.waveform!).size);
     const result = await check(played.waveform!, true);
     expect(result.problems).toEqual([]);
     expect(result.transactions).toEqual(traced['verilator.vcd']?.transactions);
   }, 120_000);
 
-  it.each(['verilator', 'icarus'] as const)('%s, a window of cycles: only those are dumped, tile 1 is checked whole, tile 0 in part', async (simulator) => {
+  it.each(SIMULATORS)('%s, a window of cycles: only those are dumped, tile 1 is checked whole, tile 0 in part', async (simulator) => {
     const workDir = await freshDir();
     const window = parseTraceWindow('150:320');
-    const played = await playProgram(program.top, program.text, { simulator, workDir, trace: 'vcd', configHash: accelerator.hash, traceProbes: probes.probes, traceScope: 'interfaces', traceWindow: window });
+    const played = await playProgram(generateAccelTop(accelerator), program.text, { simulator, workDir, trace: 'vcd', configHash: accelerator.hash, traceProbes: probes.probes, traceScope: 'interfaces', traceWindow: window });
     const result = await check(played.waveform!, true);
     expect(result.problems).toEqual([]);
     expect(result.stats).toMatchObject({ firstCycle: 150, lastCycle: 320, tilesChecked: 1, tilesPartial: 0 });
@@ -201,7 +203,7 @@ function mutant(module: ModuleDescription): ModuleDescription {
 /** The mutant through the program player on Verilator, with the plusarg of one fault. */
 async function playMutant(fault: string): Promise<string> {
   const workDir = await freshDir();
-  const top = mutant(program.top);
+  const top = mutant(generateAccelTop(accelerator));
   const files = [...allFiles(top), { name: `${PROGRAM_TB_MODULE}.v`, text: renderProgramTb(top, 'done', accelerator.hash, probes.probes) }];
   for (const file of MUTATIONS.map((edit) => edit.file)) expect(files.find((f) => f.name === file)?.text, file).toContain('mut_');
   await Promise.all(files.map((file) => writeFile(join(workDir, file.name), file.text)));

@@ -7,9 +7,9 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AXI_TOP_MODULE, REGISTERS, generateAxiTop } from '../generate/axi/generator.ts';
-import type { Design } from '../generate/design.ts';
-import { type GeneratedFile, type ModuleDescription, allFiles } from '../generate/module.ts';
+import { AXI_TOP_MODULE, REGISTERS, generateAxiTop } from '../modules/axi/generator.ts';
+import type { Design } from '../modules/accel/design.ts';
+import { type GeneratedFile, type ModuleDescription, allFiles } from '../arch/module.ts';
 import { HWGEN_VERSION } from '../version.ts';
 import { writeDirAtomically } from '../util/atomic-dir.ts';
 import { prettyJson } from '../util/json.ts';

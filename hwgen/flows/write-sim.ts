@@ -8,7 +8,7 @@ import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Accelerator } from '../config/load-config.ts';
-import { addEvents, type EventCounts, zeroEvents } from '../cost/events.ts';
+import { addEvents, type EventCounts, zeroEvents } from '../arch/events.ts';
 import { encodeNpy } from '../tensor/npy.ts';
 import { tensorOf } from '../tensor/tensor.ts';
 import { writeDirAtomically } from '../util/atomic-dir.ts';

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { acceleratorFrom } from '../config/load-config.ts';
-import { generateAccelTop } from '../generate/accel/generator.ts';
+import { generateAccelTop } from '../modules/accel/generator.ts';
 import type { DesignReport } from './report.ts';
 import { yosysReport } from './synth.ts';
 

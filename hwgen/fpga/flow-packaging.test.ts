@@ -11,7 +11,7 @@ import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { acceleratorFrom } from '../config/load-config.ts';
-import { generateDesign } from '../generate/design.ts';
+import { generateDesign } from '../modules/accel/design.ts';
 import { writeDesign } from '../flows/write-design.ts';
 import { tempWorkspace } from '../testing/cli-harness.ts';
 import { HWGEN_VERSION } from '../version.ts';

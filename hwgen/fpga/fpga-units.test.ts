@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { acceleratorFrom } from '../config/load-config.ts';
-import { generateAccelTop } from '../generate/accel/generator.ts';
-import { findPort } from '../generate/module.ts';
+import { generateAccelTop } from '../modules/accel/generator.ts';
+import { findPort } from '../arch/module.ts';
 import { throughput } from './gops.ts';
 import { renderHarness } from './harness.ts';
 import { designReport, subReport } from './report.ts';

@@ -7,7 +7,7 @@
  * and nextpnr's utilisation with it. Timing through the harness is register to register, as a design fed from
  * and drained into registers (the AXI wrapper's) sees it.
  */
-import type { ModuleDescription } from '../generate/module.ts';
+import type { ModuleDescription } from '../arch/module.ts';
 
 export const HARNESS_MODULE = 'hwgen_pnr_harness';
 export const HARNESS_FILE = `${HARNESS_MODULE}.v`;

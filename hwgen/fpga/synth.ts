@@ -10,7 +10,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Accelerator } from '../config/load-config.ts';
-import { type GeneratedFile, type ModuleDescription, allFiles } from '../generate/module.ts';
+import { type GeneratedFile, type ModuleDescription, allFiles } from '../arch/module.ts';
 import { writeDirAtomically } from '../util/atomic-dir.ts';
 import { prettyJson } from '../util/json.ts';
 import { type Progress, silentProgress } from '../util/progress.ts';

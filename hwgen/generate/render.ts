@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { HWGEN_VERSION } from '../version.ts';
-import { clog2 } from './verilog-math.ts';
+import { clog2 } from '../arch/math.ts';
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 

@@ -1,5 +1,5 @@
 /**
- * The host driver (hwgen/generate/dispatcher/spec.md, "Host protocol"): turns one layer, cut into tiles
+ * The host driver (hwgen/modules/dispatcher/spec.md, "Host protocol"): turns one layer, cut into tiles
  * each with its static schedule, into the bus cycles a host drives into hwgen_accel_top (a program,
  * program.ts), and reads the outputs and counters back out of what the testbench captured.
  *
@@ -8,18 +8,18 @@
  * the counters are read (not part of the layer's cycles).
  */
 import type { Accelerator } from '../config/load-config.ts';
-import { ACCEL_COUNTERS, type AccelCounter, accelTopWidths, generateAccelTop } from '../generate/accel/generator.ts';
-import { annCoreGeometry, annCoreParams, biasThetaWords as annBiasTheta, weightWords as annWeights } from '../generate/ann-core/layout.ts';
-import { feederParams, packEntry } from '../generate/dispatcher/feeder.ts';
-import type { ModuleDescription } from '../generate/module.ts';
-import { biasThetaWords as snnBiasTheta, snnCoreGeometry, snnCoreParams, weightWords as snnWeights } from '../generate/snn-core/layout.ts';
-import { LOAD_BUSES, type LoadBus, type LoadWords } from '../cost/tile-model.ts';
+import { ACCEL_COUNTERS, type AccelCounter, accelTopPorts, accelTopWidths } from '../modules/accel/arch.ts';
+import { annCoreGeometry, annCoreParams, biasThetaWords as annBiasTheta, weightWords as annWeights } from '../modules/ann-core/arch.ts';
+import { feederParams, packEntry } from '../modules/dispatcher/arch.ts';
+import type { PortSpec } from '../arch/module.ts';
+import { biasThetaWords as snnBiasTheta, snnCoreGeometry, snnCoreParams, weightWords as snnWeights } from '../modules/snn-core/arch.ts';
+import { LOAD_BUSES, type LoadBus, type LoadWords } from '../arch/load-buses.ts';
 import { type LayerTile, tileSubLayer } from '../cost/layer-tiling.ts';
 import type { CoreKind, Schedule } from '../schedule/types.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
 import { CheckError } from '../errors.ts';
 import { type Capture, type PortValues, ProgramBuilder, decodeCapture } from './program.ts';
-import { denseReplica, eventReplica, listEntries } from './replicas.ts';
+import { denseReplica, eventReplica, listEntries } from '../modules/dispatcher/arch.ts';
 
 /** One tile of a layer as the host runs it: what the cost model's tile prediction holds. */
 export interface HostTile {
@@ -40,7 +40,8 @@ export interface TileReadback {
 
 export interface LayerProgram {
   readonly layer: GemmLayer;
-  readonly top: ModuleDescription;
+  /** The top's ports, which the program's lines drive and capture. */
+  readonly ports: readonly PortSpec[];
   readonly text: string;
   readonly tiles: readonly TileReadback[];
   /** Index of the first counter capture: core c's counter i at counterCaptures + c·8 + i. */
@@ -131,8 +132,8 @@ function emitTile(builder: ProgramBuilder, accelerator: Accelerator, layer: Gemm
 
 /** The program that runs every tile of `layer` in order, then reads the counters. */
 export function layerProgram(accelerator: Accelerator, layer: GemmLayer, tiles: readonly HostTile[]): LayerProgram {
-  const top = generateAccelTop(accelerator);
-  const builder = new ProgramBuilder(top.ports);
+  const ports = accelTopPorts(accelerator);
+  const builder = new ProgramBuilder(ports);
   const readbacks = tiles.map((tile, t) => emitTile(builder, accelerator, layer, tile, t));
   builder.hold({});
   const cores = accelerator.config.ann.arrays + accelerator.config.snn.cores;
@@ -143,7 +144,7 @@ export function layerProgram(accelerator: Accelerator, layer: GemmLayer, tiles: 
       if (counterCaptures < 0) counterCaptures = index;
     });
   }
-  return { layer, top, text: builder.finish(), tiles: readbacks, counterCaptures, cores };
+  return { layer, ports, text: builder.finish(), tiles: readbacks, counterCaptures, cores };
 }
 
 export interface TileMeasurement {
@@ -168,12 +169,12 @@ export interface LayerReadback {
 
 /** Reads a layer's outputs, counters and cycles out of the captures and marks of its program's run. */
 export function readLayer(program: LayerProgram, captures: readonly Capture[], marks: ReadonlyMap<number, number>): LayerReadback {
-  const { layer, top } = program;
+  const { layer, ports } = program;
   /** The named outputs of a capture; an x or z bit in one of them is a design fault. */
   const decoded = (index: number, ...names: string[]): Record<string, bigint> => {
     const capture = captures[index];
     if (capture === undefined) throw new RangeError(`capture ${index} is missing (${captures.length} captured)`);
-    const { values, unknown } = decodeCapture(top.ports, capture);
+    const { values, unknown } = decodeCapture(ports, capture);
     const undefinedOutput = names.find((name) => unknown.has(name));
     if (undefinedOutput !== undefined) throw new CheckError(`${layer.name}: capture ${index}: ${undefinedOutput} has x or z bits (an unwritten or undriven value)`);
     return values;

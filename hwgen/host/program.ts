@@ -1,10 +1,10 @@
 /**
- * A program for the program-player testbench (testbench/program_tb.v.hbs): one line per clock cycle of the
+ * A program for the program-player testbench (hwgen/flows/program_tb.v.hbs): one line per clock cycle of the
  * DUT's inputs, as a host on the other side of the pins would drive them. The host driver builds it; the
  * player plays it on a simulator. Lines are `{op[3:0], inputs}` in hex, the inputs packed in port order with
  * the first port in the most significant bits; clock and reset belong to the testbench.
  */
-import type { PortSpec } from '../generate/module.ts';
+import type { PortSpec } from '../arch/module.ts';
 
 export const PROGRAM_OPS = { play: 0, capture: 1, wait: 2, mark: 3, end: 4 } as const;
 /** Bits of a mark's id (the low bits of its line). */

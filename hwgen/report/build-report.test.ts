@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acceleratorFrom } from '../config/load-config.ts';
 import { designOf } from '../cost/layer.ts';
-import { DEFAULT_ENERGY_PJ, energyPicojoules } from '../cost/events.ts';
+import { DEFAULT_ENERGY_PJ, energyPicojoules } from '../arch/events.ts';
 import { InputError } from '../errors.ts';
 import { passOn } from '../flows/golden.ts';
 import { layerRunPlan } from '../flows/layer-plan.ts';

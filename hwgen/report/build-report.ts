@@ -7,14 +7,14 @@
  */
 import type { Accelerator } from '../config/load-config.ts';
 import { type LayerPrediction, designOf } from '../cost/layer.ts';
-import type { CoreParams } from '../cost/column-costs.ts';
-import { DEFAULT_ENERGY_PJ, EVENT_NAMES, type EventCounts } from '../cost/events.ts';
+import type { CoreParams } from '../modules/accel/arch.ts';
+import { DEFAULT_ENERGY_PJ, EVENT_NAMES, type EventCounts } from '../arch/events.ts';
 import { InputError } from '../errors.ts';
-import type { ParetoFile } from '../explore/pareto-file.ts';
+import type { ParetoFile } from './pareto-file.ts';
 import { passOn } from '../flows/golden.ts';
 import { layerRunPlan } from '../flows/layer-plan.ts';
 import type { SimResultJson } from '../flows/write-sim.ts';
-import type { PolicyName } from '../schedule/types.ts';
+import { POLICIES, type PolicyName, isPolicyName } from '../schedule/types.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
 import { lowerToGemm } from '../workload/lower.ts';
 import type { ResolvedLayer, ResolvedWorkload } from '../workload/resolve.ts';
@@ -40,7 +40,6 @@ export interface SimReportInput {
   readonly title?: string;
 }
 
-const POLICIES: readonly string[] = ['cost', 'random', 'ann', 'snn'] satisfies readonly PolicyName[];
 
 export function designSummary(accelerator: Accelerator): DesignSummary {
   const { name, ann, snn, clockMHz } = accelerator.config;
@@ -129,9 +128,9 @@ export function reportFromSim(input: SimReportInput): ReportData {
   if (result.configHash !== accelerator.hash) {
     throw new InputError('result.json', 'configHash', `the run used config sha256 ${result.configHash.slice(0, 12)}…, ${accelerator.source} is ${accelerator.hash.slice(0, 12)}…: give the run's config`);
   }
-  if (!POLICIES.includes(result.policy)) throw new InputError('result.json', 'policy', `"${result.policy}" is not one of ${POLICIES.join(', ')}`);
+  if (!isPolicyName(result.policy)) throw new InputError('result.json', 'policy', `"${result.policy}" is not one of ${POLICIES.join(', ')}`);
   const table = input.energyTable ?? DEFAULT_ENERGY_PJ;
-  const layers = simulatedLayers(input, result.policy as PolicyName, table);
+  const layers = simulatedLayers(input, result.policy, table);
   return {
     title: input.title ?? `${accelerator.config.name} on ${result.workload}`,
     design: designSummary(accelerator),

@@ -4,10 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { acceleratorFrom } from '../config/load-config.ts';
-import { annCoreColumnTimes } from '../cost/ann-core.ts';
+import { annCoreColumnTimes } from '../modules/ann-core/timing.ts';
 import { designOf, predictLayer, tileOutputs, tileSubLayer } from '../cost/layer.ts';
-import { snnCoreColumnTimes } from '../cost/snn-core.ts';
-import { FEEDER_LATENCY } from '../generate/dispatcher/feeder.ts';
+import { snnCoreColumnTimes } from '../modules/snn-core/timing.ts';
+import { FEEDER_LATENCY } from '../modules/dispatcher/arch.ts';
 import { annLayer } from '../golden/ann.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
 import { coreId, layerTimeline } from './layer-timeline.ts';

@@ -5,12 +5,13 @@
  * snnCoreColumnTimes), from the core's start plus the feeder latency, as the waveform check
  * (flows/wave-check.ts, CoreRun.programCycle) holds the RTL to them beat by beat.
  */
-import { annCoreColumnTimes } from '../cost/ann-core.ts';
-import { type ColumnTiming, coreCycleZero } from '../cost/column-timing.ts';
-import type { CoreParams } from '../cost/column-costs.ts';
+import { annCoreColumnTimes } from '../modules/ann-core/timing.ts';
+import { type ColumnTiming } from '../arch/column-timing.ts';
+import { coreCycleZero } from '../modules/dispatcher/timing.ts';
+import type { CoreParams } from '../modules/accel/arch.ts';
 import type { LayerPrediction, TilePrediction } from '../cost/layer.ts';
 import { tileOutputs, tileSubLayer } from '../cost/layer-tiling.ts';
-import { snnCoreColumnTimes } from '../cost/snn-core.ts';
+import { snnCoreColumnTimes } from '../modules/snn-core/timing.ts';
 import type { ScheduledCore } from '../schedule/types.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
 import type { ColumnInterval, CoreTimeline, HostPhase } from './report-data.ts';

@@ -1,9 +1,9 @@
 /**
- * An explore run's design points (hwgen/explore/pareto-file.ts): cycles against energy, the area (yosys generic
+ * An explore run's design points (hwgen/report/pareto-file.ts): cycles against energy, the area (yosys generic
  * cells) as the marker's size, the Pareto front filled and named; then the front as a table and the iso-area
  * comparison of the best ANN-only and hybrid designs under each budget.
  */
-import type { IsoAreaComparison, ParetoFile, ParetoPoint } from '../explore/pareto-file.ts';
+import type { IsoAreaComparison, ParetoFile, ParetoPoint } from './pareto-file.ts';
 import { autoScale, bottomAxis, leftAxis } from './axis.ts';
 import { element, escapeText, integerText, percentText, svgRoot, text, tooltip } from './svg.ts';
 

@@ -4,7 +4,7 @@
  * `hwgen sim` folder (build-from-sim.ts) fills it; `hwgen explore` and the demo may fill parts of it.
  */
 import type { DesignReport } from '../fpga/report.ts';
-import type { ParetoFile } from '../explore/pareto-file.ts';
+import type { ParetoFile } from './pareto-file.ts';
 import type { CoreKind } from '../schedule/types.ts';
 import type { WaveDromDiagram } from '../../sim/waveform/diagnostics.ts';
 

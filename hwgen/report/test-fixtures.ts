@@ -3,7 +3,7 @@
  * from the numbers here (see each part's comment).
  */
 import { defaultAccelerator } from '../config/load-config.ts';
-import type { ParetoFile, ParetoPoint } from '../explore/pareto-file.ts';
+import type { ParetoFile, ParetoPoint } from './pareto-file.ts';
 import type { DesignReport, ModuleReport } from '../fpga/report.ts';
 import { ZERO_RESOURCES } from '../fpga/targets.ts';
 import { parseOrThrow } from '../util/zod-issues.ts';

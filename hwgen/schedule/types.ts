@@ -7,6 +7,10 @@
  * What one column of one layer costs on either kind of core, index n = column n. The exact values come from
  * the cores' cost models; the schedulers only need them to be finite and non-negative.
  */
+import type { CoreKind } from '../arch/core-kinds.ts';
+
+export type { CoreKind, Machines } from '../arch/core-kinds.ts';
+
 export interface ColumnCosts {
   /** Cycles of the column on one ANN array (dense: nearly the same for every column). */
   annCycles: Float64Array;
@@ -19,14 +23,15 @@ export interface ColumnCosts {
 }
 
 /** The cores that share a layer. Either count may be 0, not both. */
-export interface Machines {
-  annArrays: number;
-  snnCores: number;
+
+/** Every column-scheduling policy, in the order reports list them. */
+export const POLICIES = ['cost', 'random', 'ann', 'snn'] as const;
+export type PolicyName = (typeof POLICIES)[number];
+
+export function isPolicyName(name: unknown): name is PolicyName {
+  return POLICIES.some((policy) => policy === name);
 }
 
-export type PolicyName = 'cost' | 'random' | 'ann' | 'snn';
-
-export type CoreKind = 'ann' | 'snn';
 
 export interface ScheduledCore {
   kind: CoreKind;

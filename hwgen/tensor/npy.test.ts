@@ -24,7 +24,7 @@ import { allocate, elementCount, tensorOf, type DType, type Tensor } from './ten
  *   for v in [(2, 0), (3, 0)]:
  *       np.lib.format.write_array(open(f'i4_v{v[0]}.npy', 'wb'), np.array([[1, -2], [3, -4]], dtype=np.int32), version=v)
  */
-const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('./fixtures', import.meta.url));
 const fixturePath = (name: string): string => join(FIXTURES, name);
 const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(fixturePath(name)));
 

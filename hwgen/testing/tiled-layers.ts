@@ -1,7 +1,7 @@
 /**
  * Test support for co-simulations of the whole accelerator: designs with buffers small enough that layers of a few
  * dozen columns need several tiles in both directions, and random layers for them (the bare top's program player,
- * testbench/accel-program.test.ts, and the AXI wrapper's, hwgen/generate/axi/axi-cosim.test.ts).
+ * testbench/accel-program.test.ts, and the AXI wrapper's, hwgen/modules/axi/cosim.test.ts).
  */
 import type { AcceleratorConfigInput } from '../config/schema.ts';
 import type { Rng } from '../util/rng.ts';

@@ -10,12 +10,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runnerFor, type BuildSpec, type SimulatorName } from '../runner.ts';
+import { SIMULATORS, runnerFor, type BuildSpec, type SimulatorName } from '../runner.ts';
 import type { TraceFormat } from '../types.ts';
 import { openVcd, openWaveform, type SignalValue, type VcdReader } from './index.ts';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
-const SIMULATORS: readonly SimulatorName[] = ['verilator', 'icarus'];
 const FORMATS = ['vcd', 'fst'] as const;
 const BUILD_TIMEOUT_MS = 180_000;
 

@@ -19,7 +19,7 @@ import { CheckError, InputError } from '../../errors.ts';
 import { passOn } from '../../flows/golden.ts';
 import { type WaveCheckResult, checkLayerWaveform, layerRunPlan, writeMismatchReport } from '../../flows/wave-check.ts';
 import { annLayer } from '../../golden/ann.ts';
-import type { PolicyName } from '../../schedule/types.ts';
+import { POLICIES, type PolicyName, isPolicyName } from '../../schedule/types.ts';
 import { decodeNpy } from '../../tensor/npy.ts';
 import { silentProgress, stderrProgress } from '../../util/progress.ts';
 import { lowerToGemm } from '../../workload/lower.ts';
@@ -36,7 +36,6 @@ interface CheckCommandOptions {
   quiet?: boolean;
 }
 
-const POLICIES: readonly PolicyName[] = ['cost', 'random', 'ann', 'snn'];
 const WAVE_EXTENSIONS = ['.vcd', '.fst'];
 
 /** What a `hwgen sim` folder says about its run (result.json). */
@@ -123,7 +122,7 @@ async function readRunRecord(dir: string): Promise<RunRecord | undefined> {
   }
   const record = json as { workload?: unknown; configHash?: unknown; policy?: unknown; seed?: unknown; layers?: unknown };
   const layers = Array.isArray(record.layers) ? (record.layers as { name?: unknown; predictedCycles?: unknown }[]) : undefined;
-  if (typeof record.workload !== 'string' || typeof record.configHash !== 'string' || !POLICIES.includes(record.policy as PolicyName) || typeof record.seed !== 'number' || layers === undefined) {
+  if (typeof record.workload !== 'string' || typeof record.configHash !== 'string' || !isPolicyName(record.policy) || typeof record.seed !== 'number' || layers === undefined) {
     throw new InputError(file, '', 'not a `hwgen sim` result.json (workload, configHash, policy, seed and layers expected)');
   }
   return {
@@ -131,7 +130,7 @@ async function readRunRecord(dir: string): Promise<RunRecord | undefined> {
     file,
     workload: record.workload,
     configHash: record.configHash,
-    policy: record.policy as PolicyName,
+    policy: record.policy,
     seed: record.seed,
     layers: new Map(layers.map((layer) => [String(layer.name), Number(layer.predictedCycles)])),
   };

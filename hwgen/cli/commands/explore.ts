@@ -1,7 +1,7 @@
 /**
  * `hwgen explore SPACE WORKLOAD`: sweeps a design space (hwgen/explore/space.ts), evaluates every point with the
  * cost model and yosys, keeps the Pareto front of cycles, energy and cells, verifies the front in RTL and writes
- * `pareto.json` (hwgen/explore/pareto-file.ts) with the iso-area comparison. Exit 1 when a front point fails its
+ * `pareto.json` (hwgen/report/pareto-file.ts) with the iso-area comparison. Exit 1 when a front point fails its
  * RTL verification (after writing the folder), 2 on a bad space, workload or option.
  */
 import { type Command, Option } from 'commander';
@@ -15,6 +15,7 @@ import { frontTable, isoAreaTable } from '../../explore/tables.ts';
 import { writeDirAtomically } from '../../util/atomic-dir.ts';
 import { silentProgress, stderrProgress } from '../../util/progress.ts';
 import { loadWorkloadArg } from '../workload-arg.ts';
+import { DEFAULT_SIMULATOR, SIMULATORS } from '../../../sim/registry.ts';
 
 interface ExploreCommandOptions {
   out?: string;
@@ -46,7 +47,7 @@ export function registerExplore(program: Command): void {
     .option('--synth-jobs <N>', 'yosys runs and RTL simulations at a time', String(DEFAULT_SYNTH_JOBS))
     .option('--no-verify', 'do not verify the front in RTL')
     .option('--verify-layers <NAMES>', 'verify the front on these layers only (comma-separated, layers with their own input)')
-    .addOption(new Option('--simulator <NAME>', 'simulator of the RTL verification').choices(['verilator', 'icarus']).default('verilator'))
+    .addOption(new Option('--simulator <NAME>', 'simulator of the RTL verification').choices(SIMULATORS).default(DEFAULT_SIMULATOR))
     .option('--energy <FILE>', 'energy table override, pJ per event (YAML/JSON)')
     .option('-q, --quiet', 'no progress lines')
     .action(runExplore);

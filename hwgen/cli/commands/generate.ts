@@ -1,7 +1,7 @@
 /** `hwgen generate [CONFIG] --out DIR`: the design's Verilog, a filelist and manifest.json. */
 import type { Command } from 'commander';
 import { loadAccelerator } from '../../config/load-config.ts';
-import { generateDesign } from '../../generate/design.ts';
+import { generateDesign } from '../../modules/accel/design.ts';
 import { writeDesign } from '../../flows/write-design.ts';
 
 export function registerGenerate(program: Command): void {

@@ -6,12 +6,12 @@
 import { type Command, Option } from 'commander';
 import { type Accelerator, loadAccelerator } from '../../config/load-config.ts';
 import { loadEnergyTable } from '../../cost/energy-table.ts';
-import type { EventCounts } from '../../cost/events.ts';
+import type { EventCounts } from '../../arch/events.ts';
 import { type PolicyOutcome, edpChange, evaluatePolicy, gapToBound, snnShare, throughputGain } from '../../cost/layer-compare.ts';
 import { type Design, designOf, tileLayer } from '../../cost/layer.ts';
 import { InputError } from '../../errors.ts';
 import { runGolden } from '../../flows/golden.ts';
-import type { PolicyName } from '../../schedule/types.ts';
+import { POLICIES, type PolicyName } from '../../schedule/types.ts';
 import { type Progress, silentProgress, stderrProgress } from '../../util/progress.ts';
 import { prettyJson } from '../../util/json.ts';
 import type { GemmLayer } from '../../workload/gemm-layer.ts';
@@ -19,7 +19,6 @@ import { resolveWorkload } from '../../workload/resolve.ts';
 import { parseSeed } from '../seed-arg.ts';
 import { loadWorkloadArg } from '../workload-arg.ts';
 
-const POLICIES: readonly PolicyName[] = ['cost', 'random', 'ann', 'snn'];
 
 interface ScheduleOptions {
   policy: PolicyName;

@@ -10,13 +10,15 @@ import { designOf, tileLayer } from '../../cost/layer.ts';
 import { CheckError } from '../../errors.ts';
 import { writeSim } from '../../flows/write-sim.ts';
 import { mismatchFiles, parseTraceWindow } from '../../flows/wave-check.ts';
-import type { TraceScope } from '../../../testbench/program-player.ts';
+import type { TraceScope } from '../../flows/program-player.ts';
 import type { PolicyName } from '../../schedule/types.ts';
 import type { SimulatorName, TraceFormat } from '../../../sim/types.ts';
 import { silentProgress, stderrProgress } from '../../util/progress.ts';
 import { resolveWorkload } from '../../workload/resolve.ts';
 import { parseSeed } from '../seed-arg.ts';
 import { loadWorkloadArg } from '../workload-arg.ts';
+import { POLICIES } from '../../schedule/types.ts';
+import { DEFAULT_SIMULATOR, SIMULATORS } from '../../../sim/registry.ts';
 
 interface SimCommandOptions {
   out: string;
@@ -39,8 +41,8 @@ export function registerSim(program: Command): void {
     .argument('<CONFIG|WORKLOAD>', 'accelerator config (YAML/JSON) when a WORKLOAD follows, else the WORKLOAD')
     .argument('[WORKLOAD]', 'workload manifest (YAML/JSON) or zoo network name')
     .requiredOption('-o, --out <DIR>', 'output folder (replaced only when complete)')
-    .addOption(new Option('--policy <POLICY>', 'column schedule').choices(['cost', 'random', 'ann', 'snn']).default('cost'))
-    .addOption(new Option('--simulator <NAME>', 'simulator').choices(['verilator', 'icarus']).default('verilator'))
+    .addOption(new Option('--policy <POLICY>', 'column schedule').choices(POLICIES).default('cost'))
+    .addOption(new Option('--simulator <NAME>', 'simulator').choices(SIMULATORS).default(DEFAULT_SIMULATOR))
     .option('--seed <N>', 'seed of the random policy', '0')
     .addOption(new Option('--trace <FORMAT>', 'write waveforms into DIR/waves, and check them (README "Waveforms")').choices(['vcd', 'fst', 'none']).default('none'))
     .addOption(new Option('--trace-scope <SCOPE>', 'what a waveform holds: every signal, or only the cores\' streams (smaller, still checked)').choices(['all', 'interfaces']).default('all'))

@@ -7,9 +7,9 @@
 import { type Command, Option } from 'commander';
 import { type Accelerator, loadAccelerator } from '../../config/load-config.ts';
 import { InputError } from '../../errors.ts';
-import { generateAxiTop } from '../../generate/axi/generator.ts';
-import { generateDesign } from '../../generate/design.ts';
-import type { ModuleDescription } from '../../generate/module.ts';
+import { generateAxiTop } from '../../modules/axi/generator.ts';
+import { generateDesign } from '../../modules/accel/design.ts';
+import type { ModuleDescription } from '../../arch/module.ts';
 import { type OpsPerCycle, formatGops, opsPerCycle } from '../../fpga/gops.ts';
 import { type SynthResult, synthesize } from '../../fpga/synth.ts';
 import { RESOURCE_LABELS, type Resources, TARGETS, type TargetName } from '../../fpga/targets.ts';
@@ -18,6 +18,7 @@ import { silentProgress, stderrProgress } from '../../util/progress.ts';
 import { resolveWorkload } from '../../workload/resolve.ts';
 import { parseSeed } from '../seed-arg.ts';
 import { loadWorkloadArg } from '../workload-arg.ts';
+import { POLICIES } from '../../schedule/types.ts';
 
 interface SynthCommandOptions {
   target: TargetName;
@@ -41,7 +42,7 @@ export function registerSynth(program: Command): void {
     .option('-o, --out <DIR>', 'output folder (replaced only when complete; default rtl-out/synth/<name>-<target>)')
     .option('--axi', 'synthesise the AXI wrapper (hwgen_axi_top) instead of the bare accelerator top')
     .option('--workload <WORKLOAD>', 'workload of the GOPS estimate: manifest, zoo name, demo, or none', DEFAULT_WORKLOAD)
-    .addOption(new Option('--policy <POLICY>', 'column schedule of the GOPS estimate').choices(['cost', 'random', 'ann', 'snn']).default('cost'))
+    .addOption(new Option('--policy <POLICY>', 'column schedule of the GOPS estimate').choices(POLICIES).default('cost'))
     .option('--seed <N>', 'seed of the random policy', '0')
     .option('--no-cache', 'synthesise again even when a cached result exists')
     .option('-q, --quiet', 'no progress lines')

@@ -5,8 +5,8 @@
  * dispatcher starts it. A column whose first input beat is late is `column-late`; other beats out of their
  * cycle are `timing`, the first one of a stream only (the rest follow from it).
  */
-import { FEEDER_LATENCY } from '../../generate/dispatcher/feeder.ts';
-import { coreCycleZero } from '../../cost/column-timing.ts';
+import { FEEDER_LATENCY } from '../../modules/dispatcher/arch.ts';
+import { coreCycleZero } from '../../modules/dispatcher/timing.ts';
 import type { CoreContext, Direction, TileContext } from './contexts.ts';
 import type { ExpectedStream } from './expected-stream.ts';
 import type { WaveFault, WaveFinding } from './findings.ts';

@@ -4,7 +4,7 @@
  */
 import { type SignalWindow, type WaveDromDiagram, type WindowNote, type WindowSignal, formatWindow, readWindow, waveDromWindow } from '../../../sim/waveform/diagnostics.ts';
 import { leafName } from '../../../sim/waveform/protocol.ts';
-import { PROGRAM_TB_MODULE } from '../../../testbench/program-player.ts';
+import { PROGRAM_TB_MODULE } from '../program-player.ts';
 import type { WaveCheckInput } from './check-types.ts';
 import { WAVE_FAULTS, type WaveFinding } from './findings.ts';
 import { ordinal } from './ordinal.ts';

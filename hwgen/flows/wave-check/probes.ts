@@ -5,9 +5,9 @@
  * output stream core → gatherer (out_valid/out_ready, out_level/out_last).
  */
 import type { Accelerator } from '../../config/load-config.ts';
-import { annCoreParams } from '../../generate/ann-core/layout.ts';
-import { addressBits, snnCoreParams } from '../../generate/snn-core/layout.ts';
-import { PROGRAM_TB_MODULE, type TraceProbe } from '../../../testbench/program-player.ts';
+import { annCoreParams } from '../../modules/ann-core/arch.ts';
+import { addressBits, snnCoreParams } from '../../modules/snn-core/arch.ts';
+import { PROGRAM_TB_MODULE, type TraceProbe } from '../program-player.ts';
 import type { PayloadField, StreamInterface } from '../../../sim/waveform/protocol.ts';
 
 const TB = PROGRAM_TB_MODULE;

@@ -5,13 +5,13 @@
  * and each column's cycles by the core's cost model.
  */
 import type { Accelerator } from '../../config/load-config.ts';
-import { annCoreColumnTimes } from '../../cost/ann-core.ts';
-import type { ColumnTiming } from '../../cost/column-timing.ts';
+import { annCoreColumnTimes } from '../../modules/ann-core/timing.ts';
+import type { ColumnTiming } from '../../arch/column-timing.ts';
 import type { TilePrediction } from '../../cost/layer.ts';
 import { type LayerTile, tileOutputs, tileSubLayer } from '../../cost/layer-tiling.ts';
-import { snnCoreColumnTimes } from '../../cost/snn-core.ts';
-import { type AnnCoreParams, annCoreGeometry, annCoreParams, columnBeats } from '../../generate/ann-core/layout.ts';
-import { type SnnCoreParams, snnColumnEvents, snnCoreParams } from '../../generate/snn-core/layout.ts';
+import { snnCoreColumnTimes } from '../../modules/snn-core/timing.ts';
+import { type AnnCoreParams, annCoreGeometry, annCoreParams, columnBeats } from '../../modules/ann-core/arch.ts';
+import { type SnnCoreParams, snnColumnEvents, snnCoreParams } from '../../modules/snn-core/arch.ts';
 import type { GemmLayer } from '../../workload/gemm-layer.ts';
 import { ColumnStream, type ExpectedStream } from './expected-stream.ts';
 import type { CoreStreams } from './probes.ts';

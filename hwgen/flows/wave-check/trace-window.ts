@@ -1,6 +1,6 @@
 /** The `--trace-window` argument of `hwgen sim`: which program cycles the waveform dump holds. */
 import { InputError } from '../../errors.ts';
-import type { TraceWindow } from '../../../testbench/program-player.ts';
+import type { TraceWindow } from '../program-player.ts';
 
 /** `--trace-window FROM:TO`: program cycles, inclusive; either side may be left out (`1000:`, `:2000`). */
 export function parseTraceWindow(text: string): TraceWindow {

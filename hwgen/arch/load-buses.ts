@@ -1,0 +1,8 @@
+/**
+ * The accelerator top's load buses, in the order the host drives them in parallel: ANN weights and bias/θ, SNN
+ * weights and bias/θ, the dense and event activation replicas, and the schedule memories.
+ */
+export const LOAD_BUSES = ['annW', 'annBt', 'snnW', 'snnBt', 'act', 'ev', 'sched'] as const;
+export type LoadBus = (typeof LOAD_BUSES)[number];
+/** Words each bus carries for one tile. */
+export type LoadWords = Record<LoadBus, number>;

@@ -1,0 +1,82 @@
+/**
+ * The accelerator top (hwgen/modules/accel/accel_top.v.hbs, module hwgen_accel_top): A ANN arrays and S SNN cores,
+ * each with its own column feeder and output gatherer (hwgen/modules/dispatcher/spec.md).
+ * The port list mirrors the template's declarations (a testbench lint with -Wall catches a mismatch);
+ * the host driver packs its bus cycles by it (hwgen/host/).
+ */
+import type { Accelerator } from '../../config/load-config.ts';
+import { generateAnnCoreFromParams } from '../ann-core/generator.ts';
+import { annCoreParams } from '../ann-core/arch.ts';
+import { feederParams } from '../dispatcher/arch.ts';
+import { generateColumnFeeder } from '../dispatcher/feeder.ts';
+import { gatherParams } from '../dispatcher/arch.ts';
+import { generateOutputGather } from '../dispatcher/gather.ts';
+import type { ModuleDescription, ParameterSpec } from '../../arch/module.ts';
+import { accelTopPorts } from './arch.ts';
+import { renderVerilog } from '../../generate/render.ts';
+import { generateSnnCoreFromParams } from '../snn-core/generator.ts';
+import { snnCoreParams } from '../snn-core/arch.ts';
+
+export const ACCEL_TOP_MODULE = 'hwgen_accel_top';
+export const ACCEL_TOP_FILE = `${ACCEL_TOP_MODULE}.v`;
+
+/**
+ * The top for a design. Both core kinds are instantiated by the template's generate loop only for the
+ * kinds the config has, but both modules are emitted (the loop's untaken branch must still elaborate).
+ */
+export function generateAccelTop(accelerator: Accelerator): ModuleDescription {
+  const { ann, snn } = accelerator.config;
+  const annParams = annCoreParams(accelerator);
+  const snnParams = snnCoreParams(accelerator);
+  const annFeeder = feederParams(accelerator, 'ann');
+  const snnFeeder = feederParams(accelerator, 'snn');
+  const gather = gatherParams(accelerator);
+  const hash = accelerator.hash;
+  const context = {
+    annArrays: ann.arrays,
+    snnCores: snn.cores,
+    rows: annParams.rows,
+    cols: annParams.cols,
+    annAccW: annParams.accW,
+    maxChunks: annParams.maxChunks,
+    annWeightDepth: annParams.weightDepth,
+    annBtDepth: annParams.btDepth,
+    lanes: snnParams.lanes,
+    snnAccW: snnParams.accW,
+    maxEvents: snnParams.maxEvents,
+    snnWeightDepth: snnParams.weightDepth,
+    snnBtDepth: snnParams.btDepth,
+    actDepth: annFeeder.depth,
+    evDepth: snnFeeder.depth,
+    schedDepth: annFeeder.schedDepth,
+    outDepth: gather.depth,
+  };
+  const text = renderVerilog('hwgen/modules/accel/accel_top.v.hbs', context, {
+    file: ACCEL_TOP_FILE,
+    configHash: hash,
+    summary: 'accelerator top: ANN arrays and SNN cores, each with a column feeder and an output bank',
+  });
+  const parameters: ParameterSpec[] = [
+    { name: 'A', value: ann.arrays, description: 'ANN MAC arrays' },
+    { name: 'S', value: snn.cores, description: 'SNN cores' },
+    { name: 'ACT_DEPTH', value: annFeeder.depth, description: 'dense replica words of ann.cols levels' },
+    { name: 'EV_DEPTH', value: snnFeeder.depth, description: 'event replica words {k, x}' },
+    { name: 'SCHED_DEPTH', value: annFeeder.schedDepth, description: 'schedule entries per core' },
+    { name: 'OUT_DEPTH', value: gather.depth, description: 'output levels per core bank' },
+  ];
+  return {
+    name: ACCEL_TOP_MODULE,
+    description: 'A ANN arrays and S SNN cores, each fed from its own activation replica by a column feeder walking its static column list, outputs gathered per core',
+    parameters,
+    ports: accelTopPorts(accelerator),
+    files: [{ name: ACCEL_TOP_FILE, text }],
+    submodules: [
+      // One file serves both kinds: the instances set WORD_W, DEPTH and SCHED_DEPTH.
+      generateColumnFeeder(annFeeder, hash),
+      generateOutputGather(gather, hash),
+      generateAnnCoreFromParams(annParams, hash),
+      generateSnnCoreFromParams(snnParams, { configHash: hash }),
+    ],
+  };
+}
+

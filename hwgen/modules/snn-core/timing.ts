@@ -1,0 +1,216 @@
+/**
+ * Exact cost model of hwgen_snn_core (hwgen/modules/snn-core/spec.md, "Cycle formula"): cycles and
+ * events for streaming columns through a freshly reset core whose memories hold the layer, with the
+ * input always valid and the output always ready (the testbench's +gaps=0 mode).
+ *
+ * Modelled one lane group at a time by recurrences on the cycles where things happen, never cycle
+ * by cycle: inside a column the add stage runs back to back (the front stages prefetch), so only a
+ * group's span, the hold-bank stall and the fire stage need tracking. Per column j:
+ *   a  first input beat taken              f = a + B: the bank is seen full (B = max(E, 1) beats)
+ *   R  reader issues the column's first token      A = R + 1 or later: it enters the add stage
+ *   F  a group's final add cycle (held while the hold bank still waits for the fire stage)
+ *   P  the fire stage takes the hold bank; its levels leave in P + lv + 2 … P + lv + n + 1
+ */
+import { BIAS_THETA_BYTES } from '../../arch/widths.ts';
+import { type SnnCoreParams, eventBytes, snnCoreGeometryOf } from './arch.ts';
+import type { GemmLayer } from '../../workload/gemm-layer.ts';
+import type { GemmShape } from '../../workload/shapes.ts';
+import { type CorePrediction, type EventCounts, zeroEvents } from '../../arch/events.ts';
+import { BusyCycles } from '../../arch/busy-cycles.ts';
+import { columnLevels } from '../../golden/column-levels.ts';
+import type { ColumnTiming } from '../../arch/column-timing.ts';
+
+export { type SnnBeat, type SnnCoreParams, snnColumnEvents, snnCoreParams } from './arch.ts';
+
+export interface SnnCorePrediction extends CorePrediction {
+  /** Cycles counted by cnt_busy: a full event bank, a token in the pipeline, a full hold bank or a busy fire stage. */
+  readonly busy: number;
+}
+
+/** What the timing and the counters need of one column: its events, never the weights. */
+export interface ColumnEvents {
+  /** E: non-zero levels. */
+  readonly events: number;
+  /** S = Σ_k x[k]: spikes. */
+  readonly spikes: number;
+  /** x of the last event (0 when E = 0). */
+  readonly lastLevel: number;
+  /** x of the event before it (0 when E < 2). */
+  readonly secondLastLevel: number;
+}
+
+export function columnEventsOf(layer: GemmLayer, n: number): ColumnEvents {
+  let events = 0;
+  let spikes = 0;
+  let lastLevel = 0;
+  let secondLastLevel = 0;
+  for (let k = 0, i = n; k < layer.K; k++, i += layer.N) {
+    const level = layer.input[i] ?? 0;
+    if (level === 0) continue;
+    events += 1;
+    spikes += level;
+    secondLastLevel = lastLevel;
+    lastLevel = level;
+  }
+  return { events, spikes, lastLevel, secondLastLevel };
+}
+
+/** Buffer bytes a column moves: E event writes, G·E event reads and weight fetches, G bias/θ reads. */
+export function snnCoreBytesOfColumn(column: ColumnEvents, shape: Pick<GemmShape, 'M' | 'K'>, params: SnnCoreParams): number {
+  const { groups } = snnCoreGeometryOf(shape, params);
+  const eventSize = eventBytes(params);
+  return column.events * eventSize + groups * column.events * (eventSize + params.lanes) + groups * params.lanes * BIAS_THETA_BYTES;
+}
+
+/** Events of loading a layer's memories (every weight and bias/θ word written once). */
+export function snnCoreLoadEvents(shape: Pick<GemmShape, 'M' | 'K'>, params: SnnCoreParams): EventCounts {
+  const { groups } = snnCoreGeometryOf(shape, params);
+  return { ...zeroEvents(), sram_byte: groups * shape.K * params.lanes + groups * params.lanes * BIAS_THETA_BYTES };
+}
+
+const NEVER = Number.NEGATIVE_INFINITY;
+
+/** The cycles one column leaves behind for the next ones. */
+interface ColumnTimes {
+  /** f: first cycle its bank is seen full. */
+  readonly bankFull: number;
+  /** Cycle the reader issues its last token (the bank is free from the next cycle on). */
+  readonly lastRead: number;
+  /** Cycle its last token moves from the event register into the add stage. */
+  readonly lastTake: number;
+  /** Final add cycle of its last group. */
+  readonly lastFinal: number;
+}
+
+/** Per-group state carried across columns. */
+interface FireState {
+  /** P of the previous group. */
+  fireTake: number;
+  /** First cycle the fire stage can take the next bank. */
+  fireIdle: number;
+  /** Cycle the last output beat so far is accepted. */
+  lastBeat: number;
+}
+
+/** The whole pipeline, one column at a time. */
+class SnnCoreTimeline {
+  private readonly columns: ColumnTimes[] = [];
+  private readonly fire: FireState = { fireTake: NEVER, fireIdle: NEVER, lastBeat: -1 };
+  readonly busy = new BusyCycles();
+  /** Per column added, its input and output cycles. */
+  readonly times: ColumnTiming[] = [];
+
+  constructor(
+    private readonly groups: number,
+    private readonly lanes: number,
+    private readonly lastLanes: number,
+  ) {}
+
+  get lastBeat(): number {
+    return this.fire.lastBeat;
+  }
+
+  /** First input beat taken: cycle 0, or as soon as the bank two columns back is released. */
+  private firstBeat(): number {
+    const previous = this.columns.at(-1);
+    if (previous === undefined) return 0;
+    const sameBank = this.columns.at(-2);
+    return Math.max(previous.bankFull, sameBank === undefined ? NEVER : sameBank.lastRead + 1);
+  }
+
+  addColumn(column: ColumnEvents, levels: Uint8Array): void {
+    const firstInput = this.firstBeat();
+    const bankFull = firstInput + Math.max(column.events, 1);
+    const previous = this.columns.at(-1);
+    // The reader needs the bank full and the event register free (its last token taken).
+    const firstRead = Math.max(previous?.lastTake ?? NEVER, bankFull);
+    const firstTake = Math.max(previous?.lastFinal ?? NEVER, firstRead + 1);
+    // Add-stage cycles of a group: one per spike, or one for an empty column's token.
+    const span = column.events > 0 ? column.spikes : 1;
+    const lastX = column.events > 0 ? column.lastLevel : 1;
+    const groupStarts: number[] = [];
+    let start = firstTake + 1;
+    let final = NEVER;
+    const groupOutputs: number[] = [];
+    for (let g = 0; g < this.groups; g++) {
+      groupStarts.push(start);
+      final = Math.max(start + span - 1, this.fire.fireTake);
+      groupOutputs.push(this.fireGroup(final, g, levels));
+      start = final + 1;
+    }
+    const lastStart = groupStarts[this.groups - 1] ?? 0;
+    const lastTake = lastStart + span - lastX - 1;
+    this.columns.push({ bankFull, lastRead: this.lastReadOf(column, groupStarts, firstRead, span, lastX), lastTake, lastFinal: final });
+    this.busy.add(bankFull, this.fire.lastBeat);
+    this.times.push({ firstInput, lastInput: bankFull - 1, firstOutput: groupOutputs[0] ?? Number.NaN, groupOutputs, lastOutput: this.fire.lastBeat });
+  }
+
+  /** The reader issues a token in the cycle its predecessor enters the add stage. */
+  private lastReadOf(column: ColumnEvents, groupStarts: readonly number[], firstRead: number, span: number, lastX: number): number {
+    const lastStart = groupStarts[this.groups - 1] ?? 0;
+    if (column.events >= 2) return lastStart + span - lastX - column.secondLastLevel - 1;
+    if (this.groups >= 2) return (groupStarts[this.groups - 2] ?? 0) + span - lastX - 1;
+    return firstRead;
+  }
+
+  /** Group g's hold bank is written in cycle `final`; the fire stage takes it when idle. Returns its first level's cycle. */
+  private fireGroup(final: number, g: number, levels: Uint8Array): number {
+    const lanes = g === this.groups - 1 ? this.lastLanes : this.lanes;
+    let maxLevel = 0;
+    for (let l = 0; l < lanes; l++) maxLevel = Math.max(maxLevel, levels[g * this.lanes + l] ?? 0);
+    const take = Math.max(final + 1, this.fire.fireIdle);
+    this.fire.fireTake = take;
+    this.fire.fireIdle = take + maxLevel + lanes + 2;
+    this.fire.lastBeat = take + maxLevel + lanes + 1;
+    // The levels leave in the fire stage's last `lanes` cycles.
+    return take + maxLevel + 2;
+  }
+}
+
+/**
+ * Exact cycles (first input beat offered … last output beat accepted, inclusive) and event counts of
+ * streaming `columns` of `layer` in order through a freshly reset core whose memories hold the layer
+ * (the load writes before cycle 0 are snnCoreLoadEvents, not counted here). `outputs` is the layer's
+ * Y (M×N row-major, as annLayer returns) if known; else the golden model supplies the levels that set
+ * the fire stage's time. The memories are not checked against the layer: for a layer too big for one
+ * core this is the cost of an ideal core with big enough memories.
+ */
+export function predictSnnCore(layer: GemmLayer, columns: readonly number[], params: SnnCoreParams, outputs?: Uint8Array): SnnCorePrediction {
+  return streamSnnCore(layer, columns, params, outputs).prediction;
+}
+
+/**
+ * The cycles of every column of `columns` (same order) in the run `predictSnnCore` predicts: first and
+ * last input beat (event) taken, first and last output level accepted, and when each lane group's levels leave.
+ */
+export function snnCoreColumnTimes(layer: GemmLayer, columns: readonly number[], params: SnnCoreParams, outputs?: Uint8Array): ColumnTiming[] {
+  return streamSnnCore(layer, columns, params, outputs).times;
+}
+
+function streamSnnCore(layer: GemmLayer, columns: readonly number[], params: SnnCoreParams, outputs: Uint8Array | undefined): { prediction: SnnCorePrediction; times: ColumnTiming[] } {
+  const { groups, lastLanes } = snnCoreGeometryOf(layer, params);
+  const levels = columnLevels(layer, columns, outputs);
+  const timeline = new SnnCoreTimeline(groups, params.lanes, lastLanes);
+  const events = zeroEvents();
+  columns.forEach((n, i) => {
+    const column = columnEventsOf(layer, n);
+    const columnLevels = levels[i] ?? new Uint8Array(layer.M);
+    timeline.addColumn(column, columnLevels);
+    events.snn_add += layer.M * column.spikes;
+    events.spike += groups * column.spikes;
+    events.fire += columnLevels.reduce((sum, y) => sum + y, 0);
+    events.sram_byte += snnCoreBytesOfColumn(column, layer, params);
+  });
+  if (columns.length === 0) return { prediction: { cycles: 0, events, busy: 0 }, times: [] };
+  return { prediction: { cycles: timeline.lastBeat + 1, events, busy: timeline.busy.count() }, times: timeline.times };
+}
+
+/** SNN additions per busy cycle over the core's LANES adders: the lane utilisation while it has work. */
+export function snnCoreUtilisation(prediction: SnnCorePrediction, params: SnnCoreParams): number {
+  return prediction.busy === 0 ? 0 : prediction.events.snn_add / (prediction.busy * params.lanes);
+}
+
+/** Buffer bytes moved per SNN addition while streaming (loads excluded). */
+export function snnCoreBytesPerAddition(prediction: CorePrediction): number {
+  return prediction.events.snn_add === 0 ? 0 : prediction.events.sram_byte / prediction.events.snn_add;
+}
