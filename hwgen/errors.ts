@@ -1,6 +1,6 @@
 /**
  * The errors hwgen reports to users. Each maps to one exit code of the contract
- * (shared/spec/contract.md): bad input or a missing tool exits 2, a failed check exits 1.
+ * (docs/formats.md): bad input or a missing tool exits 2, a failed check exits 1.
  * The message is the single line printed on stderr: `<file>: <field path>: <reason>`.
  */
 

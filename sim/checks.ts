@@ -1,5 +1,5 @@
 /**
- * Static checks every generated design must pass (DEVELOPERS.md, "Generated Verilog"):
+ * Static checks every generated design must pass (hwgen/generate/README.md, "Conventions every generated module follows"):
  * `verilator --lint-only -Wall` clean, accepted by `iverilog -g2012`, and synthesizable by yosys
  * (`hierarchy -check; proc; check -assert`) with no latch.
  */

@@ -1,17 +1,14 @@
 /**
- * What both cores' co-simulations share: writing the design and its testbench, building it with a
- * cached simulator runner, running it on stimulus files, and reading back output levels, the cycle
- * count and the event counters, with the testbench's own protocol checks turned into CheckErrors.
+ * What both cores' co-simulations share: running the core under its testbench on stimulus files
+ * (testbench/harness.ts), and reading back output levels, the cycle count and the event counters,
+ * with the testbench's own protocol checks turned into CheckErrors.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { EVENT_NAMES, type EventCounts } from '../hwgen/arch/events.ts';
 import { CheckError } from '../hwgen/errors.ts';
-import { type ModuleDescription, allFiles } from '../hwgen/arch/module.ts';
+import type { ModuleDescription } from '../hwgen/arch/module.ts';
 import type { GemmLayer } from '../hwgen/workload/gemm-layer.ts';
-import { runnerFor } from '../sim/runner.ts';
 import type { BuiltSimulation, SimulatorName } from '../sim/types.ts';
-import { parseHexLines, parseKeyValues } from '../hwgen/arch/packing.ts';
+import { type KeyValues, type Plusargs, cosimulate } from './harness.ts';
 
 /** What every core co-simulation takes besides the core's sizes. */
 export interface CosimRunOptions {
@@ -43,33 +40,22 @@ export interface CoreCosimResult {
   readonly build: Pick<BuiltSimulation, 'cached' | 'buildMs'>;
 }
 
-/** One prepared run: the core, its rendered testbench and the stimulus plusargs (files already in workDir). */
+/** One prepared run: the core, its rendered testbench, the stimulus files and the plusargs that name them. */
 export interface PreparedRun {
   readonly core: ModuleDescription;
   readonly testbenchModule: string;
   readonly testbench: string;
-  readonly plusargs: Readonly<Record<string, string | number>>;
-}
-
-/** Writes the core, its submodules and the testbench; returns their absolute paths. */
-async function writeSources(run: PreparedRun, dir: string): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
-  const files = [...allFiles(run.core), { name: `${run.testbenchModule}.v`, text: run.testbench }];
-  await Promise.all(files.map((file) => writeFile(join(dir, file.name), file.text)));
-  return files.map((file) => join(dir, file.name));
-}
-
-function readCount(values: Record<string, bigint>, name: string, file: string): number {
-  const value = values[name];
-  if (value === undefined) throw new CheckError(`${file}: no "${name}" line`);
-  return Number(value);
+  /** Stimulus files by name in workDir. */
+  readonly inputs: Readonly<Record<string, string>>;
+  readonly plusargs: Plusargs;
 }
 
 /** The testbench's monitors: out_last placement, stable stalled beats, no input left unsent. */
-function checkMonitors(values: Record<string, bigint>, file: string, expectedOutputs: number, levels: number): void {
-  const lastErrors = readCount(values, 'last_errors', file);
-  const protocolErrors = readCount(values, 'protocol_errors', file);
-  const beatsLeft = values['input_beats_left'] === undefined ? 0 : readCount(values, 'input_beats_left', file);
+function checkMonitors(result: KeyValues, expectedOutputs: number, levels: number): void {
+  const { file } = result;
+  const lastErrors = result.number('last_errors');
+  const protocolErrors = result.number('protocol_errors');
+  const beatsLeft = result.numberOr('input_beats_left', 0);
   if (lastErrors !== 0) throw new CheckError(`${file}: out_last was wrong on ${lastErrors} output beats`);
   if (protocolErrors !== 0) throw new CheckError(`${file}: a stalled output beat changed or vanished ${protocolErrors} times`);
   if (beatsLeft !== 0) throw new CheckError(`${file}: all outputs came out with ${beatsLeft} input beats still unsent`);
@@ -77,31 +63,34 @@ function checkMonitors(values: Record<string, bigint>, file: string, expectedOut
 }
 
 /** Counters the testbench reports (`cnt_<event>`); events a core does not have count 0. */
-function readCounters(values: Record<string, bigint>, file: string, loadSramBytes: number): CoreCounters {
-  const counters = { busy: readCount(values, 'cnt_busy', file) } as CoreCounters & Record<string, number>;
-  for (const name of EVENT_NAMES) counters[name] = values[`cnt_${name}`] === undefined ? 0 : readCount(values, `cnt_${name}`, file);
+function readCounters(result: KeyValues, loadSramBytes: number): CoreCounters {
+  const counters = { busy: result.number('cnt_busy') } as CoreCounters & Record<string, number>;
+  for (const name of EVENT_NAMES) counters[name] = result.numberOr(`cnt_${name}`, 0);
   counters.sram_byte -= loadSramBytes;
   return counters;
 }
 
 export async function simulateCore(options: CosimRunOptions, run: PreparedRun): Promise<CoreCosimResult> {
-  const { workDir } = options;
-  const sources = await writeSources(run, join(workDir, 'rtl'));
-  const runner = runnerFor(options.simulator, options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir });
-  const built = await runner.build({ top: run.testbenchModule, sources });
-  const result = await runner.run(built, { plusargs: run.plusargs, cwd: workDir, timeoutMs: options.timeoutMs ?? 600_000 });
-  const resultFile = join(workDir, 'result.txt');
-  const outFile = join(workDir, 'out.hex');
-  const values = parseKeyValues(await readFile(resultFile, 'utf8'), resultFile);
-  const levels = Uint8Array.from(parseHexLines(await readFile(outFile, 'utf8'), outFile), Number);
-  checkMonitors(values, resultFile, options.columns.length * options.layer.M, levels.length);
-  const loadSramBytes = readCount(values, 'load_sram_byte', resultFile);
+  const sim = await cosimulate({
+    simulator: options.simulator,
+    workDir: options.workDir,
+    design: [run.core],
+    testbench: { module: run.testbenchModule, text: run.testbench },
+    inputs: run.inputs,
+    plusargs: run.plusargs,
+    timeoutMs: options.timeoutMs ?? 600_000,
+    ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
+  });
+  const result = await sim.keyValues('result.txt');
+  const levels = Uint8Array.from(await sim.hexWords('out.hex'), Number);
+  checkMonitors(result, options.columns.length * options.layer.M, levels.length);
+  const loadSramBytes = result.number('load_sram_byte');
   return {
     levels,
-    cycles: readCount(values, 'cycles', resultFile),
-    counters: readCounters(values, resultFile, loadSramBytes),
+    cycles: result.number('cycles'),
+    counters: readCounters(result, loadSramBytes),
     loadSramBytes,
-    simulatorWallMs: result.wallMs,
-    build: { cached: built.cached, buildMs: built.buildMs },
+    simulatorWallMs: sim.wallMs,
+    build: { cached: sim.built.cached, buildMs: sim.built.buildMs },
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The energy events of shared/spec/numerics.md ("Work and energy per column"). The RTL counts them,
+ * The energy events of docs/numerics.md ("Work and energy per column"). The RTL counts them,
  * the cost model predicts them, and a per-event table turns counts into joules.
  */
 

@@ -6,3 +6,8 @@ export const LOAD_BUSES = ['annW', 'annBt', 'snnW', 'snnBt', 'act', 'ev', 'sched
 export type LoadBus = (typeof LOAD_BUSES)[number];
 /** Words each bus carries for one tile. */
 export type LoadWords = Record<LoadBus, number>;
+
+/** No words on any bus, in LOAD_BUSES order. */
+export function zeroLoadWords(): LoadWords {
+  return { annW: 0, annBt: 0, snnW: 0, snnBt: 0, act: 0, ev: 0, sched: 0 };
+}

@@ -1,5 +1,5 @@
 /**
- * The NeuroFlex comparisons (shared/spec/background.md) from the layer cost model (hwgen/cost/layer.ts:
+ * The NeuroFlex comparisons (docs/results.md) from the layer cost model (hwgen/cost/layer.ts:
  * exact by the host protocol: 2-D tiles, parallel load buses, start, run, drain) on whole zoo layers: throughput of `cost` against random mapping,
  * EDP of `cost` against ANN-only, and the distance to the lower bound, on three designs. Then the
  * schedule-transfer check: a static schedule fitted to one input of a layer, run on another input.

@@ -1,6 +1,6 @@
 /**
  * The hwgen command line. Every command exits 0 on success, 1 when a check fails and 2 on bad input
- * or a missing tool, with one line on stderr (shared/spec/contract.md, "Commands").
+ * or a missing tool, with one line on stderr (docs/formats.md, "Commands").
  */
 import { Command, CommanderError } from 'commander';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, exitCodeOf } from '../errors.ts';

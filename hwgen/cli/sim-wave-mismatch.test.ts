@@ -11,7 +11,7 @@ import { stringify } from 'yaml';
 import type { ModuleDescription } from '../arch/module.ts';
 import { runCli, tempWorkspace, writeTensor } from '../testing/cli-harness.ts';
 
-vi.mock('../generate/accel/generator.ts', async (importOriginal) => {
+vi.mock('../modules/accel/generator.ts', async (importOriginal) => {
   const original = await importOriginal<typeof import('../modules/accel/generator.ts')>();
   const FROM = 'assign out_level     = levels[emit_index*8 +: 8];';
   const TO =

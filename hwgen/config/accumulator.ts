@@ -1,5 +1,5 @@
 /**
- * Accumulator width (shared/spec/numerics.md, "Accumulator width"): the narrowest signed width that
+ * Accumulator width (docs/numerics.md, "Accumulator width"): the narrowest signed width that
  * holds every value the membrane v = acc + b + φ takes, partial sums included, for the configured maxima.
  */
 import type { AcceleratorConfig } from './schema.ts';

@@ -1,6 +1,6 @@
 /**
  * The accelerator configuration: what the generators build. Every field has a documented range;
- * defaults give the built-in default design (config/default.ts).
+ * defaults give the built-in default design (hwgen/config/schema.ts).
  */
 import { z } from 'zod';
 

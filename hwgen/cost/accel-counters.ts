@@ -2,22 +2,21 @@
  * The eight counters of a core of hwgen_accel_top as the exact layer model predicts them, summed over a layer's
  * tiles: what `hwgen sim` and the AXI co-simulation compare the RTL's counters with.
  */
-import type { AccelCounter } from '../modules/accel/arch.ts';
-import { eventBytes } from '../modules/snn-core/arch.ts';
-import { annCoreLoadEvents } from '../modules/ann-core/timing.ts';
+import { CORE_KIND_FACTS, type CoreKind } from '../arch/core-kinds.ts';
+import { type AccelCounter, CORE_KIND_ARCH } from '../modules/accel/arch.ts';
+import { CORE_KIND_COSTS } from './core-kinds.ts';
 import type { Design, LayerPrediction, TilePrediction } from './layer.ts';
-import { snnCoreLoadEvents } from '../modules/snn-core/timing.ts';
 
 /** Bytes of one activation-replica word: a dense word for an array, a bundled event for an SNN core. */
-export function bytesPerWord(kind: 'ann' | 'snn', design: Design): number {
-  return kind === 'ann' ? design.params.ann.cols : eventBytes(design.params.snn);
+export function bytesPerWord(kind: CoreKind, design: Design): number {
+  return CORE_KIND_ARCH[kind].replicaWordBytes(design.params);
 }
 
 /** Bytes one core's memories take in before a tile: its kind's weight and bias/θ words, when loaded. */
-function weightLoadBytes(tile: TilePrediction, kind: 'ann' | 'snn', design: Design, K: number): number {
+function weightLoadBytes(tile: TilePrediction, kind: CoreKind, design: Design, K: number): number {
   if (!tile.weightKinds.includes(kind)) return 0;
   const rows = { M: tile.tile.rowEnd - tile.tile.rowStart, K };
-  return (kind === 'ann' ? annCoreLoadEvents(rows, design.params.ann) : snnCoreLoadEvents(rows, design.params.snn)).sram_byte;
+  return CORE_KIND_COSTS[kind].loadEvents(rows, design.params).sram_byte;
 }
 
 /** Core `core`'s counters over the layer (a layer of reduction depth K). */
@@ -28,7 +27,7 @@ export function predictedCounters(prediction: LayerPrediction, design: Design, K
     if (run === undefined) continue;
     const M = tile.tile.rowEnd - tile.tile.rowStart;
     sum.busy += run.busy;
-    sum.mac_or_add += run.kind === 'ann' ? run.events.ann_mac : run.events.snn_add;
+    sum.mac_or_add += run.events[CORE_KIND_FACTS[run.kind].computeEvent];
     sum.spike += run.events.spike;
     sum.fire += run.events.fire;
     sum.sram_byte += run.events.sram_byte + weightLoadBytes(tile, run.kind, design, K);

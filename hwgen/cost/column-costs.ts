@@ -25,6 +25,7 @@ import { annLayer } from '../golden/ann.ts';
 import { type ColumnStats, columnStats } from '../golden/stats.ts';
 import { type AnnCoreParams, annCoreGeometryOf } from '../modules/ann-core/arch.ts';
 import { type SnnCoreParams, snnCoreGeometryOf } from '../modules/snn-core/arch.ts';
+import type { CoreKind } from '../arch/core-kinds.ts';
 import type { CoreParams } from '../modules/accel/arch.ts';
 import type { ColumnCosts } from '../schedule/types.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
@@ -32,6 +33,7 @@ import type { GemmShape } from '../workload/shapes.ts';
 import { annCoreBytesPerColumn } from '../modules/ann-core/timing.ts';
 import { DEFAULT_ENERGY_PJ, type EventCounts } from '../arch/events.ts';
 import { snnCoreBytesOfColumn } from '../modules/snn-core/timing.ts';
+import { CORE_KIND_COSTS } from './core-kinds.ts';
 
 
 export interface ColumnCostOptions {
@@ -126,10 +128,6 @@ export function columnCosts(layer: GemmLayer, params: CoreParams, options: Colum
  * ANN (compute-bound closed form): J + n_last + 3. SNN (a single add-bound column): B + n_last + 4, with the
  * first column's beats B left out as well.
  */
-export function coreFixedCycles(kind: 'ann' | 'snn', shape: Pick<GemmShape, 'M' | 'K'>, params: CoreParams): number {
-  if (kind === 'ann') {
-    const { chunks, lastRows } = annCoreGeometryOf(shape, params.ann);
-    return chunks + lastRows + 3;
-  }
-  return snnCoreGeometryOf(shape, params.snn).lastLanes + 4;
+export function coreFixedCycles(kind: CoreKind, shape: Pick<GemmShape, 'M' | 'K'>, params: CoreParams): number {
+  return CORE_KIND_COSTS[kind].fixedCycles(shape, params);
 }

@@ -8,15 +8,13 @@
  * A + S lanes is co-simulated on hwgen_accel_top (testbench/accel-top-cosim.test.ts). Loads, the start cycle and
  * the drain are not included: layer.ts adds them per tile (spec.md, "Host protocol").
  */
+import type { CoreKind } from '../arch/core-kinds.ts';
 import type { Schedule } from '../schedule/types.ts';
 import { FEEDER_LATENCY } from '../modules/dispatcher/arch.ts';
-import { eventBytes } from '../modules/snn-core/arch.ts';
-import { annCoreGeometryOf } from '../modules/ann-core/arch.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
-import { predictAnnCore } from '../modules/ann-core/timing.ts';
-import type { CoreParams } from '../modules/accel/arch.ts';
+import { CORE_KIND_ARCH, type CoreParams } from '../modules/accel/arch.ts';
 import { addEvents, type EventCounts, zeroEvents } from '../arch/events.ts';
-import { predictSnnCore, snnColumnEvents } from '../modules/snn-core/timing.ts';
+import { CORE_KIND_COSTS } from './core-kinds.ts';
 
 /**
  * Cycles of the host protocol's wait for `done` beyond `predictDispatch(...).cycles`. The dispatcher counts
@@ -28,7 +26,7 @@ import { predictSnnCore, snnColumnEvents } from '../modules/snn-core/timing.ts';
 export const RUN_WAIT_OFFSET = -1;
 
 export interface DispatchedCore {
-  readonly kind: 'ann' | 'snn';
+  readonly kind: CoreKind;
   readonly index: number;
   readonly columns: number;
   /** Cycle the core's start pulse is high. */
@@ -58,14 +56,10 @@ export function predictDispatch(layer: GemmLayer, schedule: Schedule, params: Co
     const start = starts?.[i] ?? 0;
     const n = core.columns.length;
     if (n === 0) return { kind: core.kind, index: core.index, columns: 0, start, cycles: 0, fin: start + 1, busy: 0, events: zeroEvents(), actBytes: 0, schedReads: 0, outBytes: 0 };
-    if (core.kind === 'ann') {
-      const p = predictAnnCore(layer, core.columns, params.ann, outputs);
-      const { chunks } = annCoreGeometryOf(layer, params.ann);
-      return { kind: 'ann', index: core.index, columns: n, start, cycles: p.cycles, fin: start + FEEDER_LATENCY + p.cycles, busy: p.busy, events: p.events, actBytes: n * chunks * params.ann.cols, schedReads: n, outBytes: n * layer.M };
-    }
-    const p = predictSnnCore(layer, core.columns, params.snn, outputs);
-    const beats = core.columns.reduce((sum, c) => sum + snnColumnEvents(layer, c).length, 0);
-    return { kind: 'snn', index: core.index, columns: n, start, cycles: p.cycles, fin: start + FEEDER_LATENCY + p.cycles, busy: p.busy, events: p.events, actBytes: beats * eventBytes(params.snn), schedReads: n, outBytes: n * layer.M };
+    const model = CORE_KIND_COSTS[core.kind];
+    const p = model.predict(layer, core.columns, params, outputs);
+    const actBytes = model.columnWords(layer, core.columns, params) * CORE_KIND_ARCH[core.kind].replicaWordBytes(params);
+    return { kind: core.kind, index: core.index, columns: n, start, cycles: p.cycles, fin: start + FEEDER_LATENCY + p.cycles, busy: p.busy, events: p.events, actBytes, schedReads: n, outBytes: n * layer.M };
   });
   // done = every fin; an empty list's fin rises the cycle after its start.
   const cycles = cores.length === 0 ? 1 : Math.max(...cores.map((core) => core.fin));

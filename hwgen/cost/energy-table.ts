@@ -1,5 +1,5 @@
 /**
- * The per-event energy table (pJ per event, shared/spec/numerics.md "Work and energy per column"): the
+ * The per-event energy table (pJ per event, docs/numerics.md "Work and energy per column"): the
  * default 45 nm figures, or an override read from a YAML or JSON file. A file names only the events it
  * changes; the others keep their default:
  *

@@ -15,15 +15,14 @@
  * leave the core before the QCFS output stage, which the contract has no place for.
  */
 import { InputError } from '../errors.ts';
-import { annCoreGeometryOf } from '../modules/ann-core/arch.ts';
+import { CORE_KIND_FACTS, CORE_KINDS, byKind, coresOf } from '../arch/core-kinds.ts';
 import type { CoreKind, Machines, Schedule } from '../schedule/types.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
 import type { GemmShape } from '../workload/shapes.ts';
 import type { CoreParams } from '../modules/accel/arch.ts';
-import type { Design } from '../modules/accel/arch.ts';
+import { CORE_KIND_COSTS, type TilingDesign } from './core-kinds.ts';
 
-/** What tiling needs of a design. */
-export type TilingDesign = Pick<Design, 'params' | 'buffers'>;
+export type { TilingDesign } from './core-kinds.ts';
 
 /** Rows [rowStart, rowEnd) and columns [colStart, colEnd) of a layer, and the kinds of core that may run them. */
 export interface LayerTile {
@@ -42,38 +41,19 @@ export interface LayerTile {
 
 /** Why one core of a kind cannot hold a row group and one column of a layer with this K, or undefined when it can. */
 export function kindRefusal(kind: CoreKind, K: number, design: TilingDesign): string | undefined {
-  const { params, buffers } = design;
-  if (kind === 'ann') {
-    const { chunks } = annCoreGeometryOf({ M: 1, K }, params.ann);
-    if (chunks > params.ann.maxChunks) return `an ANN array's column buffer holds ${params.ann.maxChunks * params.ann.cols} levels (limits.maxK)`;
-    if (chunks > params.ann.weightDepth) return `an ANN array holds ${params.ann.weightDepth} weight words, one row group needs J = ${chunks}`;
-    if (chunks > buffers.actDepth) return `an ANN array's dense replica holds ${buffers.actDepth} words, one column needs J = ${chunks}`;
-    return undefined;
-  }
-  if (K > params.snn.maxEvents) return `an SNN core's event buffer holds ${params.snn.maxEvents} events (limits.maxK)`;
-  if (K > params.snn.weightDepth) return `an SNN core holds ${params.snn.weightDepth} weight words, one lane group needs K = ${K}`;
-  if (K > buffers.evDepth) return `an SNN core's event replica holds ${buffers.evDepth} events, one column may need K = ${K}`;
-  return undefined;
+  return CORE_KIND_COSTS[kind].refusal(K, design);
 }
 
 /** The most rows of W one core of each kind holds for a layer with K inputs (memory capacity only; 0: not one group). */
 export function maxTileRows(K: number, params: CoreParams): Record<CoreKind, number> {
-  const { chunks } = annCoreGeometryOf({ M: 1, K }, params.ann);
-  const annFits = chunks <= params.ann.maxChunks && chunks <= params.ann.weightDepth;
-  const snnFits = K <= params.snn.maxEvents && K <= params.snn.weightDepth;
-  const annGroups = annFits ? Math.min(params.ann.btDepth, Math.floor(params.ann.weightDepth / chunks)) : 0;
-  const snnGroups = snnFits ? Math.min(params.snn.btDepth, Math.floor(params.snn.weightDepth / K)) : 0;
-  return { ann: annGroups * params.ann.rows, snn: snnGroups * params.snn.lanes };
+  return byKind((kind) => CORE_KIND_COSTS[kind].maxRows(K, params));
 }
 
 /** The kinds that have cores and can hold the layer; refuses a layer no core can hold, saying why for each kind. */
 export function usableKinds(shape: Pick<GemmLayer, 'name' | 'M' | 'K'>, design: TilingDesign, machines: Machines): CoreKind[] {
-  const why: Record<CoreKind, string | undefined> = {
-    ann: machines.annArrays === 0 ? 'the design has no ANN array' : kindRefusal('ann', shape.K, design),
-    snn: machines.snnCores === 0 ? 'the design has no SNN core' : kindRefusal('snn', shape.K, design),
-  };
-  const kinds = (['ann', 'snn'] as const).filter((kind) => why[kind] === undefined);
-  if (kinds.length === 0) throw new InputError(`layer ${shape.name} (M=${shape.M}, K=${shape.K})`, 'K', `no core can hold it: ${why.ann}; ${why.snn}`);
+  const why = byKind((kind) => (coresOf(machines, kind) === 0 ? `the design has no ${CORE_KIND_FACTS[kind].label}` : kindRefusal(kind, shape.K, design)));
+  const kinds = CORE_KINDS.filter((kind) => why[kind] === undefined);
+  if (kinds.length === 0) throw new InputError(`layer ${shape.name} (M=${shape.M}, K=${shape.K})`, 'K', `no core can hold it: ${CORE_KINDS.map((kind) => why[kind]).join('; ')}`);
   return kinds;
 }
 
@@ -90,14 +70,10 @@ export interface ColumnLimits {
 }
 
 export function columnLimits(rows: number, K: number, kinds: readonly CoreKind[], design: TilingDesign): ColumnLimits {
-  const { buffers, params } = design;
-  const { chunks } = annCoreGeometryOf({ M: 1, K }, params.ann);
-  return {
-    act: kinds.includes('ann') ? Math.floor(buffers.actDepth / chunks) : Number.POSITIVE_INFINITY,
-    ev: kinds.includes('snn') ? Math.floor(buffers.evDepth / K) : Number.POSITIVE_INFINITY,
-    sched: buffers.schedDepth,
-    out: Math.floor(buffers.outDepth / rows),
-  };
+  const { buffers } = design;
+  const limits = { act: Number.POSITIVE_INFINITY, ev: Number.POSITIVE_INFINITY, sched: buffers.schedDepth, out: Math.floor(buffers.outDepth / rows) };
+  for (const kind of kinds) limits[CORE_KIND_FACTS[kind].buses.replica] = CORE_KIND_COSTS[kind].maxColumns(K, design);
+  return limits;
 }
 
 /** Nt: the widest column tile every limit allows (at least 1 once the kinds and the row height are chosen). */

@@ -17,6 +17,7 @@
  * the columns (planTile).
  */
 import type { Accelerator } from '../config/load-config.ts';
+import { CORE_KIND_FACTS, CORE_KINDS, coresOf, isCoreKind, machinesOfKinds } from '../arch/core-kinds.ts';
 import { FEEDER_LATENCY } from '../modules/dispatcher/arch.ts';
 import { annLayer } from '../golden/ann.ts';
 import { checkSchedule, makespanLowerBound, schedule as scheduleColumns, summarize } from '../schedule/index.ts';
@@ -80,20 +81,15 @@ export interface LayerPlan {
   readonly tiles: readonly TilePlan[];
 }
 
-/** The design's cores of the given kinds (the others set to 0). */
-function machinesOfKinds(kinds: readonly CoreKind[], machines: Machines): Machines {
-  return { annArrays: kinds.includes('ann') ? machines.annArrays : 0, snnCores: kinds.includes('snn') ? machines.snnCores : 0 };
-}
-
 function idleCores(kind: CoreKind, count: number): ScheduledCore[] {
   return Array.from({ length: count }, (_, index) => ({ kind, index, columns: [] }));
 }
 
 /** A schedule on the tile's usable cores, widened to all of the design's cores. */
 function widenSchedule(narrow: Schedule, usable: Machines, machines: Machines): Schedule {
-  const ann = usable.annArrays > 0 ? narrow.cores.filter((core) => core.kind === 'ann') : idleCores('ann', machines.annArrays);
-  const snn = usable.snnCores > 0 ? narrow.cores.filter((core) => core.kind === 'snn') : idleCores('snn', machines.snnCores);
-  return { policy: narrow.policy, cores: [...ann, ...snn] };
+  const coresOfKind = (kind: CoreKind): ScheduledCore[] =>
+    coresOf(usable, kind) > 0 ? narrow.cores.filter((core) => core.kind === kind) : idleCores(kind, coresOf(machines, kind));
+  return { policy: narrow.policy, cores: CORE_KINDS.flatMap(coresOfKind) };
 }
 
 /**
@@ -102,21 +98,20 @@ function widenSchedule(narrow: Schedule, usable: Machines, machines: Machines): 
  * the layer they fall back to the other kind. `cost` and `random` tile so that every tile fits both kinds.
  */
 function machinesForPolicy(policy: PolicyName, shape: Pick<GemmLayer, 'K'>, design: Design): Machines {
-  const { annArrays, snnCores } = design.machines;
-  if (policy === 'ann' && annArrays > 0 && kindRefusal('ann', shape.K, design) === undefined) return { annArrays, snnCores: 0 };
-  if (policy === 'snn' && snnCores > 0 && kindRefusal('snn', shape.K, design) === undefined) return { annArrays: 0, snnCores };
-  return design.machines;
+  const single = isCoreKind(policy) && coresOf(design.machines, policy) > 0 && kindRefusal(policy, shape.K, design) === undefined;
+  return single ? machinesOfKinds([policy], design.machines) : design.machines;
 }
 
+/** A single-kind policy whose kind has no usable core falls back to a kind that has. */
 function effectivePolicy(policy: PolicyName, usable: Machines): PolicyName {
-  if (policy === 'ann' && usable.annArrays === 0) return 'snn';
-  if (policy === 'snn' && usable.snnCores === 0) return 'ann';
-  return policy;
+  if (!isCoreKind(policy) || coresOf(usable, policy) > 0) return policy;
+  return CORE_KINDS.find((kind) => coresOf(usable, kind) > 0) ?? policy;
 }
 
-/** The non-empty sets of kinds a column tile may give columns to, both kinds first. */
+/** The non-empty sets of kinds a column tile may give columns to, largest first (all of them first), each in the order of `kinds`. */
 function kindSets(kinds: readonly CoreKind[]): CoreKind[][] {
-  return kinds.length === 2 ? [['ann', 'snn'], ['ann'], ['snn']] : [[...kinds]];
+  const subsets = kinds.reduce<CoreKind[][]>((sets, kind) => [...sets, ...sets.map((set) => [...set, kind])], [[]]);
+  return subsets.filter((set) => set.length > 0).sort((a, b) => b.length - a.length);
 }
 
 /**
@@ -125,7 +120,10 @@ function kindSets(kinds: readonly CoreKind[]): CoreKind[][] {
  */
 function tileLoadOf(tile: LayerTile, sub: GemmLayer, design: Design): (kinds: readonly CoreKind[]) => number {
   const words = tileLoadWords(sub, tile.kinds, tile.firstInRow ? tile.kinds : [], design);
-  const busesOf = (kind: CoreKind) => (kind === 'ann' ? [words.act, words.annW, words.annBt] : [words.ev, words.snnW, words.snnBt]);
+  const busesOf = (kind: CoreKind): number[] => {
+    const { replica, weights, biasTheta } = CORE_KIND_FACTS[kind].buses;
+    return [words[replica], words[weights], words[biasTheta]];
+  };
   return (kinds) => Math.max(words.sched, ...kinds.flatMap(busesOf));
 }
 
@@ -196,9 +194,8 @@ function planOnMachines(layer: GemmLayer, design: Design, policy: PolicyName, ma
 
 /** The single-kind policies whose plans `cost` also weighs (both kinds present and able to hold the layer). */
 function singleKindPolicies(layer: GemmLayer, design: Design): PolicyName[] {
-  const { annArrays, snnCores } = design.machines;
-  if (annArrays === 0 || snnCores === 0) return [];
-  return (['ann', 'snn'] as const).filter((kind) => kindRefusal(kind, layer.K, design) === undefined);
+  if (CORE_KINDS.some((kind) => coresOf(design.machines, kind) === 0)) return [];
+  return CORE_KINDS.filter((kind) => kindRefusal(kind, layer.K, design) === undefined);
 }
 
 /**
@@ -270,8 +267,7 @@ interface ScheduledTile {
 /** The kinds a schedule gives columns to (all of the design's when it gives none). */
 function machinesUsedBy(schedule: Schedule, machines: Machines): Machines {
   const used = kindsUsedBy(schedule);
-  if (used.length === 0) return machines;
-  return { annArrays: used.includes('ann') ? machines.annArrays : 0, snnCores: used.includes('snn') ? machines.snnCores : 0 };
+  return used.length === 0 ? machines : machinesOfKinds(used, machines);
 }
 
 function planTiles(layer: GemmLayer, plan: LayerPlan): ScheduledTile[] {
@@ -298,7 +294,7 @@ function scheduleTiles(layer: GemmLayer, schedule: Schedule, design: Design): Sc
 function predictTiles(layer: GemmLayer, tiles: readonly ScheduledTile[], design: Design, outputs: Uint8Array): TilePrediction[] {
   return rowTilesOf(tiles).flatMap((row) => {
     const used = new Set(row.flatMap(({ schedule }) => kindsUsedBy(schedule)));
-    const weightKinds = (['ann', 'snn'] as const).filter((kind) => used.has(kind));
+    const weightKinds = CORE_KINDS.filter((kind) => used.has(kind));
     return row.map(({ tile, schedule }) => predictTile(layer, tile, schedule, design, outputs, tile.firstInRow ? weightKinds : []));
   });
 }

@@ -9,48 +9,19 @@
  *     run   = predictDispatch(...).cycles + RUN_WAIT_OFFSET        (cores exact by co-simulation)
  *     drain = M_tile · Nt                                          (one output level per cycle)
  */
-import { annCoreGeometryOf } from '../modules/ann-core/arch.ts';
-import { eventBytes, snnCoreGeometryOf } from '../modules/snn-core/arch.ts';
+import { CORE_KIND_FACTS, CORE_KINDS, coresOf } from '../arch/core-kinds.ts';
 import type { CoreKind, Schedule } from '../schedule/types.ts';
-import { LOAD_BUSES, type LoadWords } from '../arch/load-buses.ts';
+import { LOAD_BUSES, type LoadWords, zeroLoadWords } from '../arch/load-buses.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
-import type { GemmShape } from '../workload/shapes.ts';
-import { annCoreLoadEvents } from '../modules/ann-core/timing.ts';
-import type { Design } from '../modules/accel/arch.ts';
+import { CORE_KIND_ARCH, type Design } from '../modules/accel/arch.ts';
+import { CORE_KIND_COSTS } from './core-kinds.ts';
 import { type DispatchPrediction, RUN_WAIT_OFFSET, predictDispatch } from './dispatcher.ts';
 import { type EventCounts, addEvents, zeroEvents } from '../arch/events.ts';
 import type { LayerTile } from './layer-tiling.ts';
-import { snnCoreLoadEvents } from '../modules/snn-core/timing.ts';
-
-/** The host's load buses (spec.md's table). */
 
 /** The kinds a schedule gives at least one column to. */
 export function kindsUsedBy(schedule: Schedule): CoreKind[] {
-  return (['ann', 'snn'] as const).filter((kind) => schedule.cores.some((core) => core.kind === kind && core.columns.length > 0));
-}
-
-/** Σ_n B_n = Σ_n max(E_n, 1): the event words of every column of a (tile) layer, in its event replica. */
-export function eventWordsOf(layer: Pick<GemmLayer, 'K' | 'N' | 'input'>): number {
-  const events = new Uint32Array(layer.N);
-  for (let k = 0, row = 0; k < layer.K; k++, row += layer.N) {
-    for (let n = 0; n < layer.N; n++) if ((layer.input[row + n] ?? 0) !== 0) events[n] = (events[n] ?? 0) + 1;
-  }
-  return events.reduce((sum, e) => sum + Math.max(e, 1), 0);
-}
-
-/** Weight and bias/θ words one core of the kind receives for a tile of this shape: {weights, bias/θ}. */
-export function weightWordsOf(kind: CoreKind, shape: Pick<GemmShape, 'M' | 'K'>, design: Pick<Design, 'params'>): { weights: number; biasTheta: number } {
-  if (kind === 'ann') {
-    const { groups, chunks } = annCoreGeometryOf(shape, design.params.ann);
-    return { weights: groups * chunks, biasTheta: groups };
-  }
-  const { groups } = snnCoreGeometryOf(shape, design.params.snn);
-  return { weights: groups * shape.K, biasTheta: groups };
-}
-
-/** Dense replica words of a column tile: J per column. */
-export function actWordsOf(shape: Pick<GemmShape, 'K' | 'N'>, design: Pick<Design, 'params'>): number {
-  return annCoreGeometryOf({ M: 1, K: shape.K }, design.params.ann).chunks * shape.N;
+  return CORE_KINDS.filter((kind) => schedule.cores.some((core) => core.kind === kind && core.columns.length > 0));
 }
 
 /**
@@ -59,17 +30,25 @@ export function actWordsOf(shape: Pick<GemmShape, 'K' | 'N'>, design: Pick<Desig
  * schedule entry per column.
  */
 export function tileLoadWords(sub: GemmLayer, tileKinds: readonly CoreKind[], weightKinds: readonly CoreKind[], design: Pick<Design, 'params'>): LoadWords {
-  const ann = weightKinds.includes('ann') ? weightWordsOf('ann', sub, design) : { weights: 0, biasTheta: 0 };
-  const snn = weightKinds.includes('snn') ? weightWordsOf('snn', sub, design) : { weights: 0, biasTheta: 0 };
-  return {
-    annW: ann.weights,
-    annBt: ann.biasTheta,
-    snnW: snn.weights,
-    snnBt: snn.biasTheta,
-    act: tileKinds.includes('ann') ? actWordsOf(sub, design) : 0,
-    ev: tileKinds.includes('snn') ? eventWordsOf(sub) : 0,
-    sched: sub.N,
-  };
+  const words = { ...zeroLoadWords(), sched: sub.N };
+  for (const kind of CORE_KINDS) {
+    const buses = CORE_KIND_FACTS[kind].buses;
+    const model = CORE_KIND_COSTS[kind];
+    if (weightKinds.includes(kind)) {
+      const { weights, biasTheta } = model.weightWords(sub, design.params);
+      words[buses.weights] = weights;
+      words[buses.biasTheta] = biasTheta;
+    }
+    if (tileKinds.includes(kind)) words[buses.replica] = model.replicaWords(sub, design.params);
+  }
+  return words;
+}
+
+/** Bytes the host writes into the activation replicas: each replica's words × its word's bytes × the cores of its kind. */
+export function replicaWriteBytes(words: LoadWords, design: Pick<Design, 'params' | 'machines'>): number {
+  const bytesOf = (kind: CoreKind): number =>
+    words[CORE_KIND_FACTS[kind].buses.replica] * CORE_KIND_ARCH[kind].replicaWordBytes(design.params) * coresOf(design.machines, kind);
+  return CORE_KINDS.reduce((sum, kind) => sum + bytesOf(kind), 0);
 }
 
 /** sram_byte events of the dispatcher and the loads in one tile (the cores' own streams excluded). */
@@ -87,12 +66,10 @@ export interface TileSramBytes {
 }
 
 function sramBytesOf(sub: GemmLayer, words: LoadWords, weightKinds: readonly CoreKind[], dispatch: DispatchPrediction, design: Design): TileSramBytes {
-  const { annArrays, snnCores } = design.machines;
-  const annLoad = weightKinds.includes('ann') ? annCoreLoadEvents(sub, design.params.ann).sram_byte * annArrays : 0;
-  const snnLoad = weightKinds.includes('snn') ? snnCoreLoadEvents(sub, design.params.snn).sram_byte * snnCores : 0;
+  const loadBytes = (kind: CoreKind): number => CORE_KIND_COSTS[kind].loadEvents(sub, design.params).sram_byte * coresOf(design.machines, kind);
   return {
-    weightLoads: annLoad + snnLoad,
-    replicaWrites: words.act * design.params.ann.cols * annArrays + words.ev * eventBytes(design.params.snn) * snnCores,
+    weightLoads: CORE_KINDS.reduce((sum, kind) => sum + (weightKinds.includes(kind) ? loadBytes(kind) : 0), 0),
+    replicaWrites: replicaWriteBytes(words, design),
     schedule: 2 * words.sched * design.buffers.schedEntryBytes,
     replicaReads: dispatch.cores.reduce((sum, core) => sum + core.actBytes, 0),
     outputs: 2 * sub.M * sub.N,

@@ -1,5 +1,5 @@
 /**
- * Sweeping `T`. T is a workload property (shared/spec/numerics.md: time steps = output levels of a layer), so a
+ * Sweeping `T`. T is a workload property (docs/numerics.md: time steps = output levels of a layer), so a
  * point's T is applied by rewriting the workload: every layer gets that T, and its θ is scaled by T_old / T so
  * that the outputs keep their spread over `0..T` (the QCFS step `z·T/λ = (acc + b)/θ`: the same λ at another T).
  * A layer's own synthetic input that is not direct-coded (inLevels < 255) stands for an earlier layer's output

@@ -1,16 +1,13 @@
 /**
  * Plays a host program (hwgen/host/program.ts) into a module on a simulator: renders the program-player
- * testbench (program_tb.v.hbs) from the module's port list, builds it (cached by content), runs it, and
- * returns the captured outputs and the marks.
+ * testbench (program_tb.v.hbs) from the module's port list, runs it through the co-simulation harness
+ * (testbench/harness.ts: built once per content), and returns the captured outputs and the marks.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { CheckError } from '../errors.ts';
-import { type ModuleDescription, allFiles, findPort } from '../arch/module.ts';
+import { type ModuleDescription, findPort } from '../arch/module.ts';
 import { renderVerilog } from '../generate/render.ts';
 import { type Capture, MARK_BITS, parseCapture, programInputs, programOutputs } from '../host/program.ts';
-import { runnerFor } from '../../sim/runner.ts';
 import type { SimulatorName, TraceFormat } from '../../sim/types.ts';
+import { type CosimSpec, cosimulate } from '../../testbench/harness.ts';
 
 export const PROGRAM_TB_MODULE = 'hwgen_program_tb';
 
@@ -83,49 +80,37 @@ export function renderProgramTb(module: ModuleDescription, waitPort: string, con
   }, { file: `${PROGRAM_TB_MODULE}.v`, configHash, summary: `program player for ${module.name}` });
 }
 
-function parseCaptures(text: string, file: string): Capture[] {
-  return text.split('\n').filter((line) => line.trim() !== '').map((line, index) => {
-    const capture = parseCapture(line);
-    if (capture === undefined) throw new CheckError(`${file}: line ${index + 1}: "${line}" is not a hex word`);
-    return capture;
-  });
+/** The testbench's plusargs besides the waveform's file (the harness adds +trace). */
+function playerPlusargs(options: PlayOptions): Record<string, string | number> {
+  const plusargs: Record<string, string | number> = { max_wait: options.maxWait ?? 100_000_000 };
+  if ((options.trace ?? 'none') === 'none') return plusargs;
+  const { from, to } = options.traceWindow ?? {};
+  if (from !== undefined) plusargs.trace_from = from;
+  if (to !== undefined) plusargs.trace_to = to;
+  return plusargs;
 }
 
-function parseMarks(text: string, file: string): Map<number, number> {
-  const marks = new Map<number, number>();
-  for (const line of text.split('\n').filter((l) => l.trim() !== '')) {
-    const match = /^mark (\d+) (\d+)$/.exec(line.trim());
-    if (match === null) throw new CheckError(`${file}: cannot read "${line}"`);
-    marks.set(Number(match[1]), Number(match[2]));
-  }
-  return marks;
+/** The waveform's format and file, and the define that limits it to the interfaces. */
+function traceOptions(options: PlayOptions): Pick<CosimSpec, 'trace' | 'defines'> {
+  const format = options.trace ?? 'none';
+  if (format === 'none') return {};
+  const trace = { format, file: options.traceFile ?? `waves.${format}` };
+  return options.traceScope === 'interfaces' ? { trace, defines: { HWGEN_TRACE_INTERFACES: '1' } } : { trace };
 }
 
 export async function playProgram(module: ModuleDescription, program: string, options: PlayOptions): Promise<PlayResult> {
-  const { workDir, simulator } = options;
   const waitPort = options.waitPort ?? 'done';
-  const rtl = join(workDir, 'rtl');
-  await mkdir(rtl, { recursive: true });
-  const files = [...allFiles(module), { name: `${PROGRAM_TB_MODULE}.v`, text: renderProgramTb(module, waitPort, options.configHash, options.traceProbes) }];
-  await Promise.all(files.map((file) => writeFile(join(rtl, file.name), file.text)));
-  await writeFile(join(workDir, 'program.hex'), program);
-  const trace = options.trace ?? 'none';
-  const runner = runnerFor(simulator);
-  const interfacesOnly = trace !== 'none' && options.traceScope === 'interfaces';
-  const defines = interfacesOnly ? { defines: { HWGEN_TRACE_INTERFACES: '1' } } : {};
-  const built = await runner.build({ top: PROGRAM_TB_MODULE, sources: files.map((file) => join(rtl, file.name)), trace, ...defines });
-  const plusargs: Record<string, string | number> = { max_wait: options.maxWait ?? 100_000_000 };
-  if (trace !== 'none') {
-    plusargs.trace = options.traceFile ?? `waves.${trace}`;
-    const { from, to } = options.traceWindow ?? {};
-    if (from !== undefined) plusargs.trace_from = from;
-    if (to !== undefined) plusargs.trace_to = to;
-  }
-  await runner.run(built, { cwd: workDir, timeoutMs: 3_600_000, plusargs });
-  const captureFile = join(workDir, 'captures.hex');
-  const markFile = join(workDir, 'marks.txt');
-  const captures = parseCaptures(await readFile(captureFile, 'utf8'), captureFile);
-  const marks = parseMarks(await readFile(markFile, 'utf8'), markFile);
-  const waveform = trace === 'none' ? undefined : join(workDir, options.traceFile ?? `waves.${trace}`);
-  return { captures, marks, cycles: Math.max(0, ...marks.values()), ...(waveform === undefined ? {} : { waveform }) };
+  const sim = await cosimulate({
+    simulator: options.simulator,
+    workDir: options.workDir,
+    design: [module],
+    testbench: { module: PROGRAM_TB_MODULE, text: renderProgramTb(module, waitPort, options.configHash, options.traceProbes) },
+    inputs: { 'program.hex': program },
+    plusargs: playerPlusargs(options),
+    timeoutMs: 3_600_000,
+    ...traceOptions(options),
+  });
+  const captures = await sim.parseLines('captures.hex', 'a hex word', parseCapture);
+  const marks = await sim.marks('marks.txt');
+  return { captures, marks, cycles: Math.max(0, ...marks.values()), ...(sim.waveform === undefined ? {} : { waveform: sim.waveform }) };
 }

@@ -10,8 +10,9 @@ import { join } from 'node:path';
 import type { Accelerator } from '../config/load-config.ts';
 import { type Design, type LayerPrediction, designOf } from '../cost/layer.ts';
 import { bytesPerWord, predictedCounters } from '../cost/accel-counters.ts';
+import { replicaWriteBytes } from '../cost/tile-model.ts';
+import { CORE_KIND_FACTS, coreAt } from '../arch/core-kinds.ts';
 import { DEFAULT_ENERGY_PJ, type EventCounts, energyPicojoules, zeroEvents } from '../arch/events.ts';
-import { eventBytes } from '../modules/snn-core/arch.ts';
 import type { AccelCounter } from '../modules/accel/arch.ts';
 import { type LayerProgram, type LayerReadback, layerProgram, readLayer } from '../host/driver.ts';
 import type { PolicyName } from '../schedule/types.ts';
@@ -31,7 +32,7 @@ export interface SimOptions {
   readonly seed: number;
   readonly simulator: SimulatorName;
   readonly trace: TraceFormat;
-  /** What the waveform holds (default all signals) and which program cycles (default all): README "Waveforms". */
+  /** What the waveform holds (default all signals) and which program cycles (default all): docs/simulation.md, "Waveforms". */
   readonly traceScope?: TraceScope | undefined;
   readonly traceWindow?: TraceWindow | undefined;
   /** Scratch folder: one sub-folder per layer (RTL, program, captures, waveforms). */
@@ -74,11 +75,9 @@ export interface LayerSimResult {
 /** The events the RTL counted, plus the buffer bytes of the host's own bus traffic (no counter sees those). */
 function measuredEvents(program: LayerProgram, readback: LayerReadback, design: Design): EventCounts {
   const events = zeroEvents();
-  const { annArrays, snnCores } = design.machines;
   readback.counters.forEach((counters, c) => {
-    const kind = c < annArrays ? 'ann' : 'snn';
-    if (kind === 'ann') events.ann_mac += counters.mac_or_add;
-    else events.snn_add += counters.mac_or_add;
+    const { kind } = coreAt(c, design.machines);
+    events[CORE_KIND_FACTS[kind].computeEvent] += counters.mac_or_add;
     events.spike += counters.spike;
     events.fire += counters.fire;
     // the core's memories (loads included), its replica reads, schedule reads, output-bank writes
@@ -86,7 +85,7 @@ function measuredEvents(program: LayerProgram, readback: LayerReadback, design: 
   });
   for (const { tile, busWords } of program.tiles) {
     const drained = (tile.tile.rowEnd - tile.tile.rowStart) * (tile.tile.colEnd - tile.tile.colStart);
-    events.sram_byte += busWords.act * design.params.ann.cols * annArrays + busWords.ev * eventBytes(design.params.snn) * snnCores;
+    events.sram_byte += replicaWriteBytes(busWords, design);
     events.sram_byte += busWords.sched * design.buffers.schedEntryBytes + drained;
   }
   return events;
@@ -163,7 +162,7 @@ export async function simulateGemm(accelerator: Accelerator, gemm: GemmLayer, la
     ...eventProblems(gemm.name, events, prediction.events),
   ];
   if (readback.cycles !== prediction.cycles) problems.push(`${gemm.name}: ${readback.cycles} cycles, predicted ${prediction.cycles}`);
-  // Waveform check (issue 5): the golden and cost models read the waveform; its findings join the problems.
+  // Waveform check: the golden and cost models read the waveform; its findings join the problems.
   const waveCheck = played.waveform === undefined ? undefined : await checkLayerWaveform({ file: played.waveform, accelerator, layer: gemm, prediction, golden });
   if (waveCheck !== undefined) problems.push(...waveCheck.problems);
   return {

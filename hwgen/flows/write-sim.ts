@@ -74,7 +74,7 @@ function layerJson(result: LayerSimResult, clockMHz: number) {
     predictedEnergyPj: result.predictedEnergyPj,
     seconds,
     edpJs: result.energyPj * 1e-12 * seconds,
-    // Waveform check (issue 5): present when the run was traced.
+    // Waveform check: present when the run was traced.
     ...(result.waveCheck === undefined ? {} : { waveCheck: waveCheckJson(result.waveCheck) }),
   };
 }
@@ -106,7 +106,7 @@ export async function simulateIntoDir(accelerator: Accelerator, workload: Resolv
     if (layer.waveform !== undefined) {
       await mkdir(join(dir, 'waves'), { recursive: true });
       await copyFile(layer.waveform, join(dir, 'waves', `${layer.name}.${options.trace}`));
-      // Waveform check (issue 5): a failed check leaves its mismatch report beside the waveform.
+      // Waveform check: a failed check leaves its mismatch report beside the waveform.
       if (layer.waveCheck !== undefined) await writeMismatchReport(join(dir, 'waves'), layer.waveCheck);
     }
     layers.push(layerJson(layer, clockMHz));

@@ -1,5 +1,5 @@
 /**
- * Renders Verilog from the Handlebars templates in `templates/`. No HTML escaping (this is Verilog),
+ * Renders Verilog from the Handlebars templates that live beside each generator (hwgen/modules/<module>/*.v.hbs). No HTML escaping (this is Verilog),
  * strict mode (a missing variable is a generator bug, not an empty string), and a header naming the
  * generator version and the config hash. Output is a pure function of template and context, so
  * identical input gives byte-identical files.
@@ -13,7 +13,7 @@ import { clog2 } from '../arch/math.ts';
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** Template names are paths from the repository root: `templates/…` for designs, `testbench/…` for testbenches. */
+/** Template names are paths from the repository root: e.g. `hwgen/modules/snn-core/snn_core.v.hbs`; the header names it. */
 function templatePath(name: string): string {
   return join(REPO_ROOT, name);
 }

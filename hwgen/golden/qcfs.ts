@@ -1,5 +1,5 @@
 /**
- * The QCFS output stage of shared/spec/numerics.md, in exact integers:
+ * The QCFS output stage of docs/numerics.md, in exact integers:
  *   v = acc + b + φ,  φ = floor(θ/2),  y = clamp(floor(v/θ), 0, T).
  * All values here stay far below 2^53, so JavaScript numbers hold them exactly.
  */

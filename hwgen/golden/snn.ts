@@ -1,5 +1,5 @@
 /**
- * The SNN accumulate-and-fire path, event by event (shared/spec/numerics.md, "The two paths"):
+ * The SNN accumulate-and-fire path, event by event (docs/numerics.md, "The two paths"):
  * spikes generated on the fly from stored levels, additions only, then the fire loop with
  * reset by subtraction. Deliberately a separate implementation from the ANN path, so that
  * property tests comparing the two check the contract rather than one formula twice.

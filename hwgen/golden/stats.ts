@@ -1,5 +1,5 @@
 /**
- * Per-column work statistics of a layer (shared/spec/numerics.md, "Work and energy per column"):
+ * Per-column work statistics of a layer (docs/numerics.md, "Work and energy per column"):
  * what each column would cost on either core. The cost model and schedulers start from these.
  */
 import type { GemmLayer } from '../workload/gemm-layer.ts';

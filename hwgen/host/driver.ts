@@ -8,18 +8,16 @@
  * the counters are read (not part of the layer's cycles).
  */
 import type { Accelerator } from '../config/load-config.ts';
-import { ACCEL_COUNTERS, type AccelCounter, accelTopPorts, accelTopWidths } from '../modules/accel/arch.ts';
-import { annCoreGeometry, annCoreParams, biasThetaWords as annBiasTheta, weightWords as annWeights } from '../modules/ann-core/arch.ts';
-import { feederParams, packEntry } from '../modules/dispatcher/arch.ts';
+import { CORE_KIND_FACTS, CORE_KINDS, byKind } from '../arch/core-kinds.ts';
+import { ACCEL_COUNTERS, type AccelCounter, CORE_KIND_ARCH, type CoreParams, accelTopPorts, accelTopWidths, coreParamsOf } from '../modules/accel/arch.ts';
+import { feederParams, listEntries, packEntry } from '../modules/dispatcher/arch.ts';
 import type { PortSpec } from '../arch/module.ts';
-import { biasThetaWords as snnBiasTheta, snnCoreGeometry, snnCoreParams, weightWords as snnWeights } from '../modules/snn-core/arch.ts';
 import { LOAD_BUSES, type LoadBus, type LoadWords } from '../arch/load-buses.ts';
 import { type LayerTile, tileSubLayer } from '../cost/layer-tiling.ts';
 import type { CoreKind, Schedule } from '../schedule/types.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
 import { CheckError } from '../errors.ts';
 import { type Capture, type PortValues, ProgramBuilder, decodeCapture } from './program.ts';
-import { denseReplica, eventReplica, listEntries } from '../modules/dispatcher/arch.ts';
 
 /** One tile of a layer as the host runs it: what the cost model's tile prediction holds. */
 export interface HostTile {
@@ -54,31 +52,45 @@ export const tileMark = (tile: number, phase: 0 | 1 | 2 | 3): number => 4 * tile
 
 const uses = (schedule: Schedule, kind: CoreKind): boolean => schedule.cores.some((core) => core.kind === kind && core.columns.length > 0);
 
+/** One write a cycle on the load ports `<prefix>_wr_*`: enable, the word's address, then its fields. */
+function writes(prefix: string, words: readonly Readonly<Record<string, bigint>>[]): PortValues[] {
+  return words.map((fields, addr) => {
+    const values: Record<string, bigint | number> = { [`${prefix}_wr_en`]: 1, [`${prefix}_wr_addr`]: addr };
+    for (const [name, value] of Object.entries(fields)) values[`${prefix}_wr_${name}`] = value;
+    return values;
+  });
+}
+
+/** The weight and bias/θ words of every kind in `weightKinds`, on the kind's buses. */
+function weightQueues(sub: GemmLayer, weightKinds: readonly CoreKind[], params: CoreParams): Partial<Record<LoadBus, PortValues[]>> {
+  const queues: Partial<Record<LoadBus, PortValues[]>> = {};
+  for (const kind of CORE_KINDS.filter((k) => weightKinds.includes(k))) {
+    const { buses } = CORE_KIND_FACTS[kind];
+    const { ports, weightLoad } = CORE_KIND_ARCH[kind];
+    const load = weightLoad(sub, params);
+    queues[buses.weights] = writes(ports.weights, load.weights.map((data) => ({ data })));
+    queues[buses.biasTheta] = writes(ports.biasTheta, load.biasTheta.map(({ bias, theta }) => ({ bias, theta })));
+  }
+  return queues;
+}
+
 /** The words each load bus carries for one tile, in order. */
 function busQueues(accelerator: Accelerator, sub: GemmLayer, tile: HostTile): Record<LoadBus, PortValues[]> {
-  const ap = annCoreParams(accelerator), sp = snnCoreParams(accelerator);
-  const queues: Record<LoadBus, PortValues[]> = { annW: [], annBt: [], snnW: [], snnBt: [], act: [], ev: [], sched: [] };
-  if (tile.weightKinds.includes('ann')) {
-    const g = annCoreGeometry(sub, ap);
-    queues.annW = annWeights(sub, ap, g).map((data, addr) => ({ ann_w_wr_en: 1, ann_w_wr_addr: addr, ann_w_wr_data: data }));
-    queues.annBt = annBiasTheta(sub, ap, g).map((w, addr) => ({ ann_bt_wr_en: 1, ann_bt_wr_addr: addr, ann_bt_wr_bias: w.bias, ann_bt_wr_theta: w.theta }));
+  const params = coreParamsOf(accelerator);
+  const queues: Record<LoadBus, PortValues[]> = { annW: [], annBt: [], snnW: [], snnBt: [], act: [], ev: [], sched: [], ...weightQueues(sub, tile.weightKinds, params) };
+  const replicas = byKind((kind) => (uses(tile.schedule, kind) ? CORE_KIND_ARCH[kind].replica(sub, params) : undefined));
+  for (const kind of CORE_KINDS) {
+    const replica = replicas[kind];
+    if (replica === undefined) continue;
+    queues[CORE_KIND_FACTS[kind].buses.replica] = writes(CORE_KIND_ARCH[kind].ports.replica, replica.words.map((data) => ({ data })));
   }
-  if (tile.weightKinds.includes('snn')) {
-    const g = snnCoreGeometry(sub, sp);
-    queues.snnW = snnWeights(sub, sp, g).map((data, addr) => ({ snn_w_wr_en: 1, snn_w_wr_addr: addr, snn_w_wr_data: data }));
-    queues.snnBt = snnBiasTheta(sub, sp, g).map((w, addr) => ({ snn_bt_wr_en: 1, snn_bt_wr_addr: addr, snn_bt_wr_bias: w.bias, snn_bt_wr_theta: w.theta }));
-  }
-  const dense = uses(tile.schedule, 'ann') ? denseReplica(sub, ap) : undefined;
-  const events = uses(tile.schedule, 'snn') ? eventReplica(sub, sp) : undefined;
-  if (dense !== undefined) queues.act = dense.words.map((data, addr) => ({ act_wr_en: 1, act_wr_addr: addr, act_wr_data: data }));
-  if (events !== undefined) queues.ev = events.words.map((data, addr) => ({ ev_wr_en: 1, ev_wr_addr: addr, ev_wr_data: data }));
   tile.schedule.cores.forEach((core, c) => {
     if (core.columns.length === 0) return;
-    const replica = core.kind === 'ann' ? dense : events;
+    const replica = replicas[core.kind];
     if (replica === undefined) throw new Error('unreachable: a used kind has its replica');
-    const params = feederParams(accelerator, core.kind);
+    const feeder = feederParams(accelerator, core.kind);
     listEntries(replica, core.columns).forEach((entry, i) => {
-      queues.sched.push({ sched_wr_en: 1, sched_wr_core: c, sched_wr_addr: i, sched_wr_data: packEntry(entry, params) });
+      queues.sched.push({ sched_wr_en: 1, sched_wr_core: c, sched_wr_addr: i, sched_wr_data: packEntry(entry, feeder) });
     });
   });
   return queues;
@@ -86,18 +98,11 @@ function busQueues(accelerator: Accelerator, sub: GemmLayer, tile: HostTile): Re
 
 /** The layer configuration held while a tile runs; a kind the tile leaves idle keeps zeros. */
 function tileConfig(accelerator: Accelerator, sub: GemmLayer, schedule: Schedule): PortValues {
-  const ap = annCoreParams(accelerator), sp = snnCoreParams(accelerator);
+  const params = coreParamsOf(accelerator);
   const { entryBits } = accelTopWidths(accelerator);
   const entries = schedule.cores.reduce((word, core, c) => word | (BigInt(core.columns.length) << BigInt(c * entryBits)), 0n);
   const values: Record<string, bigint | number> = { cfg_t: sub.T, cfg_entries: entries };
-  if (uses(schedule, 'ann')) {
-    const g = annCoreGeometry(sub, ap);
-    Object.assign(values, { cfg_ann_groups: g.groups, cfg_ann_chunks: g.chunks, cfg_ann_last_rows: g.lastRows, cfg_ann_last_cols: g.lastCols });
-  }
-  if (uses(schedule, 'snn')) {
-    const g = snnCoreGeometry(sub, sp);
-    Object.assign(values, { cfg_snn_groups: g.groups, cfg_snn_last_lanes: g.lastLanes, cfg_snn_k: g.k });
-  }
+  for (const kind of CORE_KINDS) if (uses(schedule, kind)) Object.assign(values, CORE_KIND_ARCH[kind].config(sub, params));
   return values;
 }
 

@@ -5,13 +5,12 @@
  * snnCoreColumnTimes), from the core's start plus the feeder latency, as the waveform check
  * (flows/wave-check.ts, CoreRun.programCycle) holds the RTL to them beat by beat.
  */
-import { annCoreColumnTimes } from '../modules/ann-core/timing.ts';
 import { type ColumnTiming } from '../arch/column-timing.ts';
 import { coreCycleZero } from '../modules/dispatcher/timing.ts';
 import type { CoreParams } from '../modules/accel/arch.ts';
+import { CORE_KIND_COSTS } from '../cost/core-kinds.ts';
 import type { LayerPrediction, TilePrediction } from '../cost/layer.ts';
 import { tileOutputs, tileSubLayer } from '../cost/layer-tiling.ts';
-import { snnCoreColumnTimes } from '../modules/snn-core/timing.ts';
 import type { ScheduledCore } from '../schedule/types.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
 import type { ColumnInterval, CoreTimeline, HostPhase } from './report-data.ts';
@@ -29,7 +28,7 @@ export function coreId(core: Pick<ScheduledCore, 'kind' | 'index'>): string {
 /** The cycles of a core's columns in its own time (cycle 0 = its first input beat offered). */
 function columnTimesOf(core: ScheduledCore, sub: GemmLayer, params: CoreParams, outputs: Uint8Array): ColumnTiming[] {
   if (core.columns.length === 0) return [];
-  return core.kind === 'ann' ? annCoreColumnTimes(sub, core.columns, params.ann, outputs) : snnCoreColumnTimes(sub, core.columns, params.snn, outputs);
+  return CORE_KIND_COSTS[core.kind].columnTimes(sub, core.columns, params, outputs);
 }
 
 interface CoreAccumulator {

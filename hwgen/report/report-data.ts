@@ -1,5 +1,5 @@
 /**
- * What report.html draws (issue 7): everything the page needs, already computed, so that rendering is a pure
+ * What report.html draws: everything the page needs, already computed, so that rendering is a pure
  * function of this value (renderReport) and two equal values give byte-identical pages. The builder from a
  * `hwgen sim` folder (build-from-sim.ts) fills it; `hwgen explore` and the demo may fill parts of it.
  */

@@ -6,6 +6,7 @@
  * input to input, a schedule fitted to one input's columns is no better than random on the next, while the
  * mean keeps what the inputs share (README.md, "Static schedules on other inputs").
  */
+import { machinesWith } from '../arch/core-kinds.ts';
 import { checkCosts } from './inputs.ts';
 import { summarize } from './summary.ts';
 import type { ColumnCosts, Machines, Schedule, ScheduleSummary } from './types.ts';
@@ -13,8 +14,7 @@ import type { ColumnCosts, Machines, Schedule, ScheduleSummary } from './types.t
 
 /** The machines a schedule was made for, read from its list of cores. */
 export function machinesOf(schedule: Schedule): Machines {
-  const annArrays = schedule.cores.filter((core) => core.kind === 'ann').length;
-  return { annArrays, snnCores: schedule.cores.length - annArrays };
+  return machinesWith((kind) => schedule.cores.filter((core) => core.kind === kind).length);
 }
 
 /** The same column-to-core assignment, evaluated on `costs` (the same layer on another input). */

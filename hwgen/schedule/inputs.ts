@@ -1,6 +1,7 @@
 /**
- * Checks of scheduler inputs and the core numbering every module shares: global core g < A is ANN array g,
- * otherwise SNN core g − A (the order of `Schedule.cores`).
+ * Checks of scheduler inputs, and each kind's costs by core. Cores are numbered as every module numbers them
+ * (coreAt, hwgen/arch/core-kinds.ts): global core g < A is ANN array g, otherwise SNN core g − A (the order of
+ * `Schedule.cores`); cyclesOn and energyOn compare with A directly, as they run once per column and core.
  */
 import type { ColumnCosts, CoreKind, Machines } from './types.ts';
 
@@ -42,9 +43,11 @@ export function coreCount(machines: Machines): number {
   return machines.annArrays + machines.snnCores;
 }
 
-export function kindOfCore(core: number, machines: Machines): CoreKind {
-  return core < machines.annArrays ? 'ann' : 'snn';
-}
+/** Where ColumnCosts keeps each kind's per-column cycles and energies. */
+export const COSTS_OF_KIND: Readonly<Record<CoreKind, { readonly cycles: keyof ColumnCosts; readonly energy: keyof ColumnCosts }>> = {
+  ann: { cycles: 'annCycles', energy: 'annEnergy' },
+  snn: { cycles: 'snnCycles', energy: 'snnEnergy' },
+};
 
 /** Cycles of column n on global core `core`. */
 export function cyclesOn(core: number, n: number, costs: ColumnCosts, machines: Machines): number {

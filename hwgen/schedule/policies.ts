@@ -6,9 +6,10 @@
  * Every policy is deterministic: `random` draws from util/rng.ts with the given seed, the others use no
  * randomness and break every tie by index.
  */
+import { coreAt } from '../arch/core-kinds.ts';
 import { Rng } from '../util/rng.ts';
 import { Assignment } from './assignment.ts';
-import { checkCosts, checkMachines, coreCount, cyclesOn, energyOn, kindOfCore } from './inputs.ts';
+import { checkCosts, checkMachines, coreCount, cyclesOn, energyOn } from './inputs.ts';
 import { reduceEnergy } from './energy-search.ts';
 import { improveMakespan } from './local-search.ts';
 import { fractionalAssignment } from './lower-bound.ts';
@@ -143,11 +144,7 @@ function costOwner(costs: ColumnCosts, machines: Machines, seed: number): Int32A
 
 /** Columns of each core in ascending index, so every core streams its activations in memory order. */
 function toSchedule(owner: Int32Array, machines: Machines, policy: PolicyName): Schedule {
-  const cores = Array.from({ length: coreCount(machines) }, (_, core) => ({
-    kind: kindOfCore(core, machines),
-    index: core < machines.annArrays ? core : core - machines.annArrays,
-    columns: [] as number[],
-  }));
+  const cores = Array.from({ length: coreCount(machines) }, (_, core) => ({ ...coreAt(core, machines), columns: [] as number[] }));
   owner.forEach((core, n) => cores[core]?.columns.push(n));
   return { policy, cores };
 }

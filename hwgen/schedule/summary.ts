@@ -1,5 +1,6 @@
 /** What a schedule costs, and a validator of its shape. */
-import { checkCosts, checkMachines, coreCount, kindOfCore } from './inputs.ts';
+import { coreAt } from '../arch/core-kinds.ts';
+import { COSTS_OF_KIND, checkCosts, checkMachines, coreCount } from './inputs.ts';
 import { makespanLowerBound } from './lower-bound.ts';
 import type { ColumnCosts, Machines, Schedule, ScheduleSummary } from './types.ts';
 
@@ -16,8 +17,7 @@ export function checkSchedule(schedule: Schedule, columnCount: number, machines:
   }
   const seen = new Uint8Array(columnCount);
   schedule.cores.forEach((core, position) => {
-    const kind = kindOfCore(position, machines);
-    const index = kind === 'ann' ? position : position - machines.annArrays;
+    const { kind, index } = coreAt(position, machines);
     if (core.kind !== kind || core.index !== index) problems.push(`core ${position} is ${core.kind} ${core.index}, expected ${kind} ${index}`);
     for (const n of core.columns) {
       if (!Number.isInteger(n) || n < 0 || n >= columnCount) problems.push(`core ${position} runs column ${n}, outside 0..${columnCount - 1}`);
@@ -43,8 +43,8 @@ export function summarize(schedule: Schedule, costs: ColumnCosts, machines: Mach
   assertValidSchedule(schedule, columnCount, machines);
   let energy = 0;
   const loads = schedule.cores.map((core) => {
-    const cycles = core.kind === 'ann' ? costs.annCycles : costs.snnCycles;
-    const energies = core.kind === 'ann' ? costs.annEnergy : costs.snnEnergy;
+    const cycles = costs[COSTS_OF_KIND[core.kind].cycles];
+    const energies = costs[COSTS_OF_KIND[core.kind].energy];
     let load = 0;
     for (const n of core.columns) {
       load += cycles[n] ?? 0;

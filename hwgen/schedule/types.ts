@@ -1,5 +1,5 @@
 /**
- * Shared types of the column schedulers (NeuroFlex co-execution, shared/spec/background.md): one layer's
+ * Shared types of the column schedulers (NeuroFlex co-execution, docs/results.md): one layer's
  * N columns are spread over A identical ANN MAC arrays and S identical SNN cores, offline and statically.
  */
 

@@ -1,5 +1,5 @@
 /**
- * NumPy `.npy` files, the tensor format of the contract (shared/spec/contract.md):
+ * NumPy `.npy` files, the tensor format of the contract (docs/formats.md):
  * little-endian, C order, dtypes `|u1`, `|i1` and `<i4`. Reading accepts format
  * versions 1.0 to 3.0; writing produces exactly the bytes `numpy.save` produces, so
  * files written here diff cleanly against files written by Python tools.

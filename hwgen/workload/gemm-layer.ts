@@ -1,6 +1,6 @@
 /**
  * One layer as the golden model sees it: a GEMM with its QCFS output stage
- * (shared/spec/numerics.md, "One layer is a GEMM"). Both paths take this and return `Y`.
+ * (docs/numerics.md, "One layer is a GEMM"). Both paths take this and return `Y`.
  */
 import type { GemmShape } from './shapes.ts';
 

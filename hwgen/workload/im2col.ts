@@ -1,5 +1,5 @@
 /**
- * Convolution lowering exactly as shared/spec/numerics.md writes it:
+ * Convolution lowering exactly as docs/numerics.md writes it:
  *   k = (c·kh + i)·kw + j,  n = oy·Wo + ox,  X[k,n] = in[c, oy·s + i − p, ox·s + j − p] (0 outside).
  */
 import { convOutputShape } from './shapes.ts';

@@ -1,5 +1,5 @@
 /**
- * The workload manifest of shared/spec/contract.md as a zod schema.
+ * The workload manifest of docs/formats.md as a zod schema.
  * Parsing checks every field's type and range; cross-field rules (shapes, chaining)
  * are checked when the workload is resolved (workload/resolve.ts).
  */

@@ -1,5 +1,5 @@
 /**
- * Shape arithmetic of one layer lowered to a GEMM (shared/spec/numerics.md, "Convolution lowering").
+ * Shape arithmetic of one layer lowered to a GEMM (docs/numerics.md, "Convolution lowering").
  * Pure functions on numbers, shared by the resolver, the zoo and the cost model.
  */
 

@@ -1,6 +1,6 @@
 /**
  * The model zoo: published networks as synthetic workload manifests, available by name
- * (shared/spec/contract.md: "The model zoo ... is available as such workloads by name").
+ * (docs/formats.md: "The model zoo ... is available as such workloads by name").
  * Every layer carries its own synthetic input and weights, so layers run independently.
  */
 import type { WorkloadManifestInput } from '../workload/manifest-schema.ts';

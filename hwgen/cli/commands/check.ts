@@ -1,6 +1,6 @@
 /**
  * `hwgen check WAVEFORM [CONFIG] WORKLOAD`: checks waveforms of `hwgen sim --trace` runs against the golden
- * model and the exact cost model (README "Waveforms"; hwgen/flows/wave-check.ts), without simulating.
+ * model and the exact cost model (docs/simulation.md, "Waveforms"; hwgen/flows/wave-check.ts), without simulating.
  *
  * WAVEFORM is a `.vcd`/`.fst` file, or a `hwgen sim` output folder (every `waves/<layer>.vcd|fst` in it).
  * The run's schedule is recomputed from the policy and seed, which default to the run's own (its

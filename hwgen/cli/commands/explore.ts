@@ -39,7 +39,7 @@ function positiveCount(text: string, option: string): number {
 export function registerExplore(program: Command): void {
   program
     .command('explore')
-    .description('sweep a design space over the cost model and yosys, keep the Pareto front of cycles, energy and cells, verify it in RTL, write pareto.json (README "Exploration")')
+    .description('sweep a design space over the cost model and yosys, keep the Pareto front of cycles, energy and cells, verify it in RTL, write pareto.json (docs/exploration.md)')
     .argument('<SPACE>', 'design space (YAML/JSON): base config, value lists, constraints, iso-area budgets')
     .argument('<WORKLOAD>', 'workload manifest (YAML/JSON), zoo network name, or demo')
     .option('-o, --out <DIR>', 'output folder (replaced only when complete; default rtl-out/explore/<space name>)')

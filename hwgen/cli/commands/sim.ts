@@ -44,7 +44,7 @@ export function registerSim(program: Command): void {
     .addOption(new Option('--policy <POLICY>', 'column schedule').choices(POLICIES).default('cost'))
     .addOption(new Option('--simulator <NAME>', 'simulator').choices(SIMULATORS).default(DEFAULT_SIMULATOR))
     .option('--seed <N>', 'seed of the random policy', '0')
-    .addOption(new Option('--trace <FORMAT>', 'write waveforms into DIR/waves, and check them (README "Waveforms")').choices(['vcd', 'fst', 'none']).default('none'))
+    .addOption(new Option('--trace <FORMAT>', 'write waveforms into DIR/waves, and check them (docs/simulation.md, "Waveforms")').choices(['vcd', 'fst', 'none']).default('none'))
     .addOption(new Option('--trace-scope <SCOPE>', 'what a waveform holds: every signal, or only the cores\' streams (smaller, still checked)').choices(['all', 'interfaces']).default('all'))
     .option('--trace-window <FROM:TO>', 'dump only program cycles FROM..TO of each layer (either side optional)')
     .option('--energy <FILE>', 'energy table override, pJ per event (YAML/JSON)')
@@ -74,7 +74,7 @@ async function runSim(first: string, second: string | undefined, options: SimCom
       `${total.cycles} cycles (predicted ${total.predictedCycles}), ${(total.energyPj / 1e6).toFixed(3)} µJ, ` +
       `outputs ${total.match ? 'match' : 'DIFFER from'} the golden model -> ${options.out}\n`,
   );
-  // Waveform check (issue 5): point at the mismatch reports the failed checks left beside the waveforms.
+  // Waveform check: point at the mismatch reports the failed checks left beside the waveforms.
   for (const layer of result.layers) {
     if (layer.waveCheck?.report) process.stdout.write(`waveform check of ${layer.name}: ${layer.waveCheck.findings} finding(s), report in ${options.out}/waves/${mismatchFiles(layer.name).text}\n`);
   }

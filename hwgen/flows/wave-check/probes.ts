@@ -5,17 +5,30 @@
  * output stream core → gatherer (out_valid/out_ready, out_level/out_last).
  */
 import type { Accelerator } from '../../config/load-config.ts';
-import { annCoreParams } from '../../modules/ann-core/arch.ts';
-import { addressBits, snnCoreParams } from '../../modules/snn-core/arch.ts';
+import { type CoreKind, type Machines, coreAt } from '../../arch/core-kinds.ts';
+import { type CoreParams, designOf } from '../../modules/accel/arch.ts';
+import { addressBits } from '../../modules/snn-core/arch.ts';
 import { PROGRAM_TB_MODULE, type TraceProbe } from '../program-player.ts';
 import type { PayloadField, StreamInterface } from '../../../sim/waveform/protocol.ts';
 
 const TB = PROGRAM_TB_MODULE;
 
+/** Where each kind's core sits in the top's generate block, and its input stream's payload ports with their widths. */
+const PROBED_KINDS: Readonly<Record<CoreKind, { instance(c: number): string; inputFields(params: CoreParams): [string, number][] }>> = {
+  ann: {
+    instance: (c) => `dut.core[${c}].ann.array`,
+    inputFields: (params) => [['in_data', params.ann.cols * 8]],
+  },
+  snn: {
+    instance: (c) => `dut.core[${c}].snn.snn_core`,
+    inputFields: (params) => [['in_addr', addressBits(params.snn)], ['in_level', 8], ['in_last', 1]],
+  },
+};
+
 /** One core's streams as the waveform names them, and where each probe looks in the design. */
 export interface CoreStreams {
   readonly core: number;
-  readonly kind: 'ann' | 'snn';
+  readonly kind: CoreKind;
   /** Index among the cores of its kind. */
   readonly index: number;
   /** `core 1 (snn 0)`. */
@@ -41,15 +54,9 @@ export interface AccelProbes {
 /** Adds a probe of `width` bits copying the design signal `path`; gives its name in the waveform. */
 type Probe = (name: string, width: number, path: string) => string;
 
-/** Widths of the input payload fields that depend on the design. */
-interface InputWidths {
-  readonly annData: number;
-  readonly snnAddress: number;
-}
-
 /** The probes the program player copies for a waveform check of hwgen_accel_top, and the streams they form. */
 export function accelTraceProbes(accelerator: Accelerator): AccelProbes {
-  const { ann, snn } = accelerator.config;
+  const { params, machines } = designOf(accelerator);
   const probes: TraceProbe[] = [];
   const pathOf = new Map<string, string>();
   const probe: Probe = (name, width, path) => {
@@ -59,22 +66,18 @@ export function accelTraceProbes(accelerator: Accelerator): AccelProbes {
   };
   const start = probe('probe_start', 1, 'dut.start');
   const done = probe('probe_done', 1, 'dut.done');
-  const widths: InputWidths = { annData: annCoreParams(accelerator).cols * 8, snnAddress: addressBits(snnCoreParams(accelerator)) };
-  const cores = Array.from({ length: ann.arrays + snn.cores }, (_, c) => coreStreams(c, ann.arrays, widths, probe));
+  const cores = Array.from({ length: machines.annArrays + machines.snnCores }, (_, c) => coreStreams(c, machines, params, probe));
   return { probes, cores, clock: `${TB}.clk`, reset: `${TB}.rst`, cycle: `${TB}.cycle`, start, done, pathOf };
 }
 
 /** Core c's streams (the ANN arrays come first), probing its ports in the order the testbench declares them. */
-function coreStreams(c: number, annArrays: number, widths: InputWidths, probe: Probe): CoreStreams {
-  const kind = c < annArrays ? 'ann' : 'snn';
-  const index = kind === 'ann' ? c : c - annArrays;
-  const instance = kind === 'ann' ? `dut.core[${c}].ann.array` : `dut.core[${c}].snn.snn_core`;
+function coreStreams(c: number, machines: Machines, params: CoreParams, probe: Probe): CoreStreams {
+  const { kind, index } = coreAt(c, machines);
+  const instance = PROBED_KINDS[kind].instance(c);
   const label = `core ${c} (${kind} ${index})`;
   const port = (name: string, width: number): string => probe(`probe_c${c}_${name}`, width, `${instance}.${name}`);
   const field = (name: string, width: number): PayloadField => ({ label: name, signal: port(name, width) });
-  const input = handshake(`${label} input`, 'in', port, () =>
-    kind === 'ann' ? [field('in_data', widths.annData)] : [field('in_addr', widths.snnAddress), field('in_level', 8), field('in_last', 1)],
-  );
+  const input = handshake(`${label} input`, 'in', port, () => PROBED_KINDS[kind].inputFields(params).map(([name, width]) => field(name, width)));
   const output = handshake(`${label} output`, 'out', port, () => [field('out_level', 8), field('out_last', 1)]);
   return { core: c, kind, index, label, instance, input, output };
 }

@@ -5,13 +5,14 @@
  * and each column's cycles by the core's cost model.
  */
 import type { Accelerator } from '../../config/load-config.ts';
-import { annCoreColumnTimes } from '../../modules/ann-core/timing.ts';
 import type { ColumnTiming } from '../../arch/column-timing.ts';
+import type { CoreKind } from '../../arch/core-kinds.ts';
+import { CORE_KIND_COSTS } from '../../cost/core-kinds.ts';
 import type { TilePrediction } from '../../cost/layer.ts';
 import { type LayerTile, tileOutputs, tileSubLayer } from '../../cost/layer-tiling.ts';
-import { snnCoreColumnTimes } from '../../modules/snn-core/timing.ts';
-import { type AnnCoreParams, annCoreGeometry, annCoreParams, columnBeats } from '../../modules/ann-core/arch.ts';
-import { type SnnCoreParams, snnColumnEvents, snnCoreParams } from '../../modules/snn-core/arch.ts';
+import { CORE_KIND_ARCH, type CoreParams, coreParamsOf } from '../../modules/accel/arch.ts';
+import { annCoreGeometry, columnBeats } from '../../modules/ann-core/arch.ts';
+import { snnColumnEvents } from '../../modules/snn-core/arch.ts';
 import type { GemmLayer } from '../../workload/gemm-layer.ts';
 import { ColumnStream, type ExpectedStream } from './expected-stream.ts';
 import type { CoreStreams } from './probes.ts';
@@ -42,38 +43,43 @@ interface TileLayer {
   readonly outputs: Uint8Array;
 }
 
+/** Each kind's input beats, as the probes' payload fields (probes.ts) carry them, and what one beat is called. */
+const FED_KINDS: Readonly<Record<CoreKind, { beat: string; beats(sub: GemmLayer, columns: readonly number[], params: CoreParams): bigint[][][] }>> = {
+  // An ANN core takes each column as the replica words the host loaded.
+  ann: {
+    beat: 'word',
+    beats: (sub, columns, params) => {
+      if (columns.length === 0) return [];
+      const geometry = annCoreGeometry(sub, params.ann);
+      return columns.map((n) => columnBeats(sub, n, params.ann, geometry).map((word) => [word]));
+    },
+  },
+  // An SNN core takes each column as its events (address, level, last).
+  snn: {
+    beat: 'event',
+    beats: (sub, columns) => columns.map((n) => snnColumnEvents(sub, n).map((beat) => [BigInt(beat.addr), BigInt(beat.level), beat.last ? 1n : 0n])),
+  },
+};
+
 /** Every core's expectation in the tile, in the order of `cores`. */
 export function tileExpectations(source: TileSource, prediction: TilePrediction, cores: readonly CoreStreams[]): CoreExpectation[] {
   const { tile, schedule } = prediction;
   const part: TileLayer = { tile, sub: tileSubLayer(source.layer, tile), outputs: tileOutputs(source.golden, tile, source.layer) };
-  const ap = annCoreParams(source.accelerator);
-  const sp = snnCoreParams(source.accelerator);
+  const params = coreParamsOf(source.accelerator);
   return cores.map((streams, c) => {
     const columns = schedule.cores[c]?.columns ?? [];
-    const fed = streams.kind === 'ann' ? annInputs(part, columns, ap) : snnInputs(part, columns, sp);
-    return { columns, ...fed, outputs: outputLevels(part, columns), groupLanes: streams.kind === 'ann' ? ap.rows : sp.lanes };
+    const fed = fedColumns(part, columns, streams.kind, params);
+    return { columns, ...fed, outputs: outputLevels(part, columns), groupLanes: CORE_KIND_ARCH[streams.kind].groupSize(params) };
   });
 }
 
 type FedColumns = Pick<CoreExpectation, 'inputs' | 'timing'>;
 
-/** An ANN core takes each column as the replica words the host loaded. */
-function annInputs({ tile, sub, outputs }: TileLayer, columns: readonly number[], params: AnnCoreParams): FedColumns {
-  const geometry = columns.length === 0 ? undefined : annCoreGeometry(sub, params);
-  const inputs = new ColumnStream(
-    columns.map((n) => columnBeats(sub, n, params, geometry!).map((word) => [word])),
-    (p, j) => `word ${j} of column ${tile.colStart + columns[p]!}`,
-  );
-  return { inputs, timing: columns.length === 0 ? [] : annCoreColumnTimes(sub, columns, params, outputs) };
-}
-
-/** An SNN core takes each column as its events (address, level, last). */
-function snnInputs({ tile, sub, outputs }: TileLayer, columns: readonly number[], params: SnnCoreParams): FedColumns {
-  const inputs = new ColumnStream(
-    columns.map((n) => snnColumnEvents(sub, n).map((beat) => [BigInt(beat.addr), BigInt(beat.level), beat.last ? 1n : 0n])),
-    (p, j) => `event ${j} of column ${tile.colStart + columns[p]!}`,
-  );
-  return { inputs, timing: columns.length === 0 ? [] : snnCoreColumnTimes(sub, columns, params, outputs) };
+/** A core's input beats, column by column, and each column's cycles by its kind's cost model. */
+function fedColumns({ tile, sub, outputs }: TileLayer, columns: readonly number[], kind: CoreKind, params: CoreParams): FedColumns {
+  const { beat, beats } = FED_KINDS[kind];
+  const inputs = new ColumnStream(beats(sub, columns, params), (p, j) => `${beat} ${j} of column ${tile.colStart + columns[p]!}`);
+  return { inputs, timing: columns.length === 0 ? [] : CORE_KIND_COSTS[kind].columnTimes(sub, columns, params, outputs) };
 }
 
 /** Every core gives each column's M levels y[0..M−1], out_last on the last. */

@@ -9,9 +9,25 @@ import { type CoreKind, type Machines } from '../../arch/core-kinds.ts';
 import { bitsFor, clog2 } from '../../arch/math.ts';
 import { type PortSpec, port } from '../../arch/module.ts';
 import { BIAS_BITS, COUNTER_BITS, THETA_BITS } from '../../arch/widths.ts';
-import { type AnnCoreParams, annCoreParams } from '../ann-core/arch.ts';
-import { feederParams, feederWidths, gatherParams } from '../dispatcher/arch.ts';
-import { type SnnCoreParams, addressBits, snnCoreParams } from '../snn-core/arch.ts';
+import type { GemmLayer } from '../../workload/gemm-layer.ts';
+import {
+  type AnnCoreParams,
+  type BiasThetaWord,
+  annCoreGeometry,
+  annCoreParams,
+  biasThetaWords as annBiasTheta,
+  weightWords as annWeights,
+} from '../ann-core/arch.ts';
+import { type Replica, denseReplica, eventReplica, feederParams, feederWidths, gatherParams } from '../dispatcher/arch.ts';
+import {
+  type SnnCoreParams,
+  addressBits,
+  biasThetaWords as snnBiasTheta,
+  eventBytes,
+  snnCoreGeometry,
+  snnCoreParams,
+  weightWords as snnWeights,
+} from '../snn-core/arch.ts';
 
 /** The parameters of both kinds of core of one design. */
 export interface CoreParams {
@@ -58,15 +74,88 @@ export function designBuffersOf(accelerator: Accelerator): DesignBuffers {
   };
 }
 
+/** Both kinds' core parameters on this design. */
+export function coreParamsOf(accelerator: Accelerator): CoreParams {
+  return { ann: annCoreParams(accelerator), snn: snnCoreParams(accelerator) };
+}
+
 export function designOf(accelerator: Accelerator): Design {
   const { ann, snn, clockMHz } = accelerator.config;
   return {
-    params: { ann: annCoreParams(accelerator), snn: snnCoreParams(accelerator) },
+    params: coreParamsOf(accelerator),
     machines: { annArrays: ann.arrays, snnCores: snn.cores },
     clockMHz,
     buffers: designBuffersOf(accelerator),
   };
 }
+
+/** What the host writes into one core's weight and bias/θ memories for a (tile) layer, in address order. */
+export interface WeightLoad {
+  readonly weights: bigint[];
+  readonly biasTheta: BiasThetaWord[];
+}
+
+/** Prefixes of a kind's load ports on the top: `<weights>_wr_en`, `<weights>_wr_addr`, … (accelTopPorts). */
+export interface KindLoadPorts {
+  readonly weights: string;
+  readonly biasTheta: string;
+  readonly replica: string;
+}
+
+/** What the top and its host do differently for each kind of core: data in the kind's own packing, its ports. */
+export interface CoreKindArch {
+  /** Output levels of one row group: an ANN array's rows, an SNN core's lanes. */
+  groupSize(params: CoreParams): number;
+  /** Bytes of one activation-replica word: a dense word of ann.cols levels, a bundled event. */
+  replicaWordBytes(params: CoreParams): number;
+  /** The kind's activation replica of a (tile) layer: J dense words per column, or each column's events. */
+  replica(layer: GemmLayer, params: CoreParams): Replica;
+  /** Weight and bias/θ words of a (tile) layer that must fit one core (refused otherwise, saying why). */
+  weightLoad(layer: GemmLayer, params: CoreParams): WeightLoad;
+  /** The kind's cfg_* ports for a (tile) layer that fits one core. */
+  config(layer: GemmLayer, params: CoreParams): Record<string, number>;
+  readonly ports: KindLoadPorts;
+}
+
+/** A core module's weight load: its geometry checks the layer once, then both memories' words follow from it. */
+function weightLoadOf<P, G>(
+  geometryOf: (layer: GemmLayer, params: P) => G,
+  weights: (layer: GemmLayer, params: P, geometry: G) => bigint[],
+  biasTheta: (layer: GemmLayer, params: P, geometry: G) => BiasThetaWord[],
+): (layer: GemmLayer, params: P) => WeightLoad {
+  return (layer, params) => {
+    const geometry = geometryOf(layer, params);
+    return { weights: weights(layer, params, geometry), biasTheta: biasTheta(layer, params, geometry) };
+  };
+}
+
+const annWeightLoad = weightLoadOf(annCoreGeometry, annWeights, annBiasTheta);
+const snnWeightLoad = weightLoadOf(snnCoreGeometry, snnWeights, snnBiasTheta);
+
+export const CORE_KIND_ARCH: Readonly<Record<CoreKind, CoreKindArch>> = {
+  ann: {
+    groupSize: (params) => params.ann.rows,
+    replicaWordBytes: (params) => params.ann.cols,
+    replica: (layer, params) => denseReplica(layer, params.ann),
+    weightLoad: (layer, params) => annWeightLoad(layer, params.ann),
+    config: (layer, params) => {
+      const g = annCoreGeometry(layer, params.ann);
+      return { cfg_ann_groups: g.groups, cfg_ann_chunks: g.chunks, cfg_ann_last_rows: g.lastRows, cfg_ann_last_cols: g.lastCols };
+    },
+    ports: { weights: 'ann_w', biasTheta: 'ann_bt', replica: 'act' },
+  },
+  snn: {
+    groupSize: (params) => params.snn.lanes,
+    replicaWordBytes: (params) => eventBytes(params.snn),
+    replica: (layer, params) => eventReplica(layer, params.snn),
+    weightLoad: (layer, params) => snnWeightLoad(layer, params.snn),
+    config: (layer, params) => {
+      const g = snnCoreGeometry(layer, params.snn);
+      return { cfg_snn_groups: g.groups, cfg_snn_last_lanes: g.lastLanes, cfg_snn_k: g.k };
+    },
+    ports: { weights: 'snn_w', biasTheta: 'snn_bt', replica: 'ev' },
+  },
+};
 
 /** Counter indices of `cnt_rd_idx`, per core. */
 export const ACCEL_COUNTERS = ['busy', 'mac_or_add', 'spike', 'fire', 'sram_byte', 'feeder_words', 'entries', 'levels'] as const;

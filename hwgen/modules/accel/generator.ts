@@ -20,6 +20,34 @@ import { snnCoreParams } from '../snn-core/arch.ts';
 export const ACCEL_TOP_MODULE = 'hwgen_accel_top';
 export const ACCEL_TOP_FILE = `${ACCEL_TOP_MODULE}.v`;
 
+/** One of a core's parameters as the top declares it (`top`) and passes it to every instance (`.core(top)`). */
+interface TopParameter {
+  readonly top: string;
+  readonly core: string;
+  readonly value: number;
+}
+
+/**
+ * The parameters the top declares for a kind of core and passes to each instance: the core's own (neither a derived
+ * width nor the contract's θ width), so a new core parameter reaches the top without editing it. A name both kinds
+ * use gets the kind's prefix (ACC_W → ANN_ACC_W, SNN_ACC_W).
+ */
+function topParameters(core: ModuleDescription, other: ModuleDescription, prefix: string): TopParameter[] {
+  const passed = (module: ModuleDescription) => module.parameters.filter((p) => !p.description.startsWith('derived') && p.name !== 'THETA_W');
+  const otherNames = new Set(passed(other).map((p) => p.name));
+  return passed(core).map(({ name, value }) => ({ core: name, top: otherNames.has(name) ? `${prefix}_${name}` : name, value }));
+}
+
+/** `parameter integer NAME = value,` lines of a core's parameters, names aligned as in the rest of the header. */
+function topParameterLines(parameters: readonly TopParameter[]): string[] {
+  return parameters.map((p) => `parameter integer ${p.top.padEnd(11)} = ${p.value},`);
+}
+
+/** The instance's parameter list: `.CORE(TOP), …`. */
+function parameterOverrides(parameters: readonly TopParameter[]): string {
+  return parameters.map((p) => `.${p.core}(${p.top})`).join(', ');
+}
+
 /**
  * The top for a design. Both core kinds are instantiated by the template's generate loop only for the
  * kinds the config has, but both modules are emitted (the loop's untaken branch must still elaborate).
@@ -32,20 +60,17 @@ export function generateAccelTop(accelerator: Accelerator): ModuleDescription {
   const snnFeeder = feederParams(accelerator, 'snn');
   const gather = gatherParams(accelerator);
   const hash = accelerator.hash;
+  const annCore = generateAnnCoreFromParams(annParams, hash);
+  const snnCore = generateSnnCoreFromParams(snnParams, { configHash: hash });
+  const annTop = topParameters(annCore, snnCore, 'ANN');
+  const snnTop = topParameters(snnCore, annCore, 'SNN');
   const context = {
     annArrays: ann.arrays,
     snnCores: snn.cores,
-    rows: annParams.rows,
-    cols: annParams.cols,
-    annAccW: annParams.accW,
-    maxChunks: annParams.maxChunks,
-    annWeightDepth: annParams.weightDepth,
-    annBtDepth: annParams.btDepth,
-    lanes: snnParams.lanes,
-    snnAccW: snnParams.accW,
-    maxEvents: snnParams.maxEvents,
-    snnWeightDepth: snnParams.weightDepth,
-    snnBtDepth: snnParams.btDepth,
+    annParameters: topParameterLines(annTop),
+    annOverrides: parameterOverrides(annTop),
+    snnParameters: topParameterLines(snnTop),
+    snnOverrides: parameterOverrides(snnTop),
     actDepth: annFeeder.depth,
     evDepth: snnFeeder.depth,
     schedDepth: annFeeder.schedDepth,
@@ -74,8 +99,8 @@ export function generateAccelTop(accelerator: Accelerator): ModuleDescription {
       // One file serves both kinds: the instances set WORD_W, DEPTH and SCHED_DEPTH.
       generateColumnFeeder(annFeeder, hash),
       generateOutputGather(gather, hash),
-      generateAnnCoreFromParams(annParams, hash),
-      generateSnnCoreFromParams(snnParams, { configHash: hash }),
+      annCore,
+      snnCore,
     ],
   };
 }

@@ -5,8 +5,6 @@
  * Memory contents and cfg_* values travel as files and plusargs, so one build serves every layer
  * that fits it: only a new configuration (or testbench capacity) rebuilds.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Accelerator } from '../../config/load-config.ts';
 import { ANN_CORE_MODULE, generateAnnCoreFromParams } from './generator.ts';
 import { type AnnCoreGeometry, type AnnCoreParams, annCoreGeometry, annCoreParams, biasThetaWords, inputBeats, weightWords } from './arch.ts';
@@ -17,7 +15,7 @@ import { clog2 } from '../../arch/math.ts';
 import { Rng } from '../../util/rng.ts';
 import type { GemmLayer } from '../../workload/gemm-layer.ts';
 import { hexLines } from '../../arch/packing.ts';
-import { type CoreCosimResult, type CoreCounters, type CosimRunOptions, simulateCore } from '../../../testbench/core-cosim.ts';
+import { type CoreCosimResult, type CoreCounters, type CosimRunOptions, type PreparedRun, simulateCore } from '../../../testbench/core-cosim.ts';
 
 export const ANN_CORE_TB_MODULE = `${ANN_CORE_MODULE}_tb`;
 /** Input beats one testbench build holds by default (columns × J per run). */
@@ -82,18 +80,17 @@ function watchdogCycles(geometry: AnnCoreGeometry, params: AnnCoreParams, column
   return (columns * perColumn + 100) * (gaps ? 3 * (MAX_INPUT_GAP + 1) : 2);
 }
 
-interface StimulusFiles {
-  readonly plusargs: Record<string, string | number>;
-}
-
-async function writeStimulus(options: AnnCoreCosimOptions, params: AnnCoreParams, geometry: AnnCoreGeometry, dir: string): Promise<StimulusFiles> {
+/** The stimulus files (by name in workDir) and the plusargs that name them and set cfg_*. */
+function stimulus(options: AnnCoreCosimOptions, params: AnnCoreParams, geometry: AnnCoreGeometry): Pick<PreparedRun, 'inputs' | 'plusargs'> {
   const { layer, columns } = options;
   const weights = weightWords(layer, params, geometry);
   const biasTheta = biasThetaWords(layer, params, geometry).map(({ bias, theta }) => (theta << BigInt(params.rows * BIAS_BITS)) | bias);
   const beats = inputBeats(layer, columns, params, geometry);
-  await writeFile(join(dir, 'weights.hex'), hexLines(weights, params.rows * params.cols * 8));
-  await writeFile(join(dir, 'bias_theta.hex'), hexLines(biasTheta, params.rows * (BIAS_BITS + THETA_BITS)));
-  await writeFile(join(dir, 'input.hex'), hexLines(beats, params.cols * 8));
+  const inputs: Record<string, string> = {
+    'weights.hex': hexLines(weights, params.rows * params.cols * 8),
+    'bias_theta.hex': hexLines(biasTheta, params.rows * (BIAS_BITS + THETA_BITS)),
+    'input.hex': hexLines(beats, params.cols * 8),
+  };
   const plusargs: Record<string, string | number> = {
     weights: 'weights.hex',
     bias_theta: 'bias_theta.hex',
@@ -114,15 +111,15 @@ async function writeStimulus(options: AnnCoreCosimOptions, params: AnnCoreParams
     max_cycles: watchdogCycles(geometry, params, columns.length, options.gaps !== undefined),
   };
   if (options.gaps !== undefined) {
-    await writeFile(join(dir, 'gaps.hex'), hexLines(gapPattern(options.gaps.seed), 5));
+    inputs['gaps.hex'] = hexLines(gapPattern(options.gaps.seed), 5);
     plusargs.gap_file = 'gaps.hex';
   }
-  return { plusargs };
+  return { inputs, plusargs };
 }
 
 export async function runAnnCoreCosim(options: AnnCoreCosimOptions): Promise<AnnCoreCosimResult> {
   const { params, configHash } = resolveTarget(options);
-  const { layer, columns, workDir } = options;
+  const { layer, columns } = options;
   if (columns.length === 0) throw new RangeError('runAnnCoreCosim needs at least one column');
   const geometry = annCoreGeometry(layer, params);
   const inDepth = options.inDepth ?? DEFAULT_IN_DEPTH;
@@ -130,8 +127,6 @@ export async function runAnnCoreCosim(options: AnnCoreCosimOptions): Promise<Ann
     throw new RangeError(`${columns.length} columns of ${geometry.chunks} beats exceed the testbench's ${inDepth} input beats (inDepth)`);
   }
   const core = generateAnnCoreFromParams(params, configHash);
-  await mkdir(workDir, { recursive: true });
   const testbench = renderAnnCoreTestbench(core, inDepth, configHash);
-  const { plusargs } = await writeStimulus(options, params, geometry, workDir);
-  return simulateCore(options, { core, testbenchModule: ANN_CORE_TB_MODULE, testbench, plusargs });
+  return simulateCore(options, { core, testbenchModule: ANN_CORE_TB_MODULE, testbench, ...stimulus(options, params, geometry) });
 }

@@ -7,8 +7,6 @@
  * golden model, every tile's run cycles (CYCLES) and every core's counters equal the exact cost model, and the
  * identification registers say what the generator built.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Accelerator } from '../../config/load-config.ts';
 import { predictedCounters } from '../../cost/accel-counters.ts';
 import { designOf, planLayer, predictLayer } from '../../cost/layer.ts';
@@ -18,11 +16,11 @@ import { type LayerProgram, layerProgram } from '../../host/driver.ts';
 import { PROGRAM_OPS, parseCapture, programInputs } from '../../host/program.ts';
 import type { PolicyName } from '../../schedule/types.ts';
 import type { GemmLayer } from '../../workload/gemm-layer.ts';
-import { runnerFor } from '../../../sim/runner.ts';
 import type { SimulatorName } from '../../../sim/types.ts';
+import { cosimulate } from '../../../testbench/harness.ts';
 import { ACCEL_COUNTERS, accelTopWidths } from '../accel/arch.ts';
 import { generateAccelTop } from '../accel/generator.ts';
-import { type ModuleDescription, allFiles } from '../../arch/module.ts';
+import type { ModuleDescription } from '../../arch/module.ts';
 import { renderVerilog } from '../../generate/render.ts';
 import {
   AXI_ID, AXI_MAP_VERSION, CONFIG_PORTS, CTRL_DRAIN, CTRL_SOFT_RESET, CTRL_START, DEFAULT_AXIS_BITS, REGISTERS, type AxiLoadBus, axiLoadBuses, generateAxiTop,
@@ -266,8 +264,9 @@ export interface AxiSimResult {
   readonly phases: readonly { readonly load: number; readonly run: number; readonly drain: number }[];
 }
 
-function lines(text: string): string[] {
-  return text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+/** A read's value: 8 hex digits, anything else (x or z bits) refused. */
+function readValue(line: string): number | undefined {
+  return /^[0-9a-fA-F]{8}$/.test(line) ? Number.parseInt(line, 16) : undefined;
 }
 
 /** One GEMM layer through hwgen_axi_top on a simulator, checked like `hwgen sim` checks the bare top. */
@@ -281,31 +280,18 @@ export async function simulateAxiGemm(accelerator: Accelerator, gemm: GemmLayer,
   const axiProgram = axiLayerProgram(accelerator, program, axisBits);
   const axi = generateAxiTop(accelerator, { axisBits });
 
-  const { workDir } = options;
-  const rtl = join(workDir, 'rtl');
-  await mkdir(rtl, { recursive: true });
-  const files = [...allFiles(axi), { name: `${AXI_TB_MODULE}.v`, text: renderAxiTb(axi, accelerator.hash, axisBits) }];
-  await Promise.all(files.map((file) => writeFile(join(rtl, file.name), file.text)));
-  await writeFile(join(workDir, 'axi.hex'), axiProgram.text);
-  const runner = runnerFor(options.simulator);
-  const built = await runner.build({ top: AXI_TB_MODULE, sources: files.map((file) => join(rtl, file.name)) });
-  await runner.run(built, { cwd: workDir, timeoutMs: 3_600_000, plusargs: { seed: options.stallSeed ?? 0, max_wait: 10_000_000 } });
-
-  const readsFile = join(workDir, 'reads.hex');
-  const reads = lines(await readFile(readsFile, 'utf8')).map((line, i) => {
-    if (!/^[0-9a-fA-F]{8}$/.test(line)) throw new CheckError(`${readsFile}: line ${i + 1}: "${line}" is not a 32-bit hex word (x or z bits?)`);
-    return Number.parseInt(line, 16);
+  const sim = await cosimulate({
+    simulator: options.simulator,
+    workDir: options.workDir,
+    design: [axi],
+    testbench: { module: AXI_TB_MODULE, text: renderAxiTb(axi, accelerator.hash, axisBits) },
+    inputs: { 'axi.hex': axiProgram.text },
+    plusargs: { seed: options.stallSeed ?? 0, max_wait: 10_000_000 },
+    timeoutMs: 3_600_000,
   });
-  const beatsFile = join(workDir, 'beats.hex');
-  const beats = lines(await readFile(beatsFile, 'utf8')).map((line, i) => {
-    const capture = parseCapture(line);
-    if (capture === undefined) throw new CheckError(`${beatsFile}: line ${i + 1}: "${line}" is not a hex word`);
-    return capture;
-  });
-  const marks = new Map(lines(await readFile(join(workDir, 'marks.txt'), 'utf8')).map((line) => {
-    const [, id, cycle] = /^mark (\d+) (\d+)$/.exec(line) ?? [];
-    return [Number(id), Number(cycle)] as const;
-  }));
+  const reads = await sim.parseLines('reads.hex', 'a 32-bit hex word (x or z bits?)', readValue);
+  const beats = await sim.parseLines('beats.hex', 'a hex word', parseCapture);
+  const marks = await sim.marks('marks.txt');
   const read = (index: number): number => {
     const value = reads[index];
     if (value === undefined) throw new CheckError(`read ${index} is missing (${reads.length} read)`);

@@ -6,6 +6,7 @@
  */
 import type { Accelerator } from '../../config/load-config.ts';
 import type { GemmLayer } from '../../workload/gemm-layer.ts';
+import type { CoreKind } from '../../arch/core-kinds.ts';
 import { bitsFor, clog2 } from '../../arch/math.ts';
 import { type AnnCoreParams, annCoreGeometry, columnBeats } from '../ann-core/arch.ts';
 import { type SnnCoreParams, addressBits, snnColumnEvents, snnCoreParams } from '../snn-core/arch.ts';
@@ -22,13 +23,15 @@ export interface FeederParams {
   readonly schedDepth: number;
 }
 
-/** The feeder of an ANN array (dense words) or an SNN core (events {k, x}) on this design. */
-export function feederParams(accelerator: Accelerator, kind: 'ann' | 'snn'): FeederParams {
-  const { ann, buffers } = accelerator.config;
-  if (kind === 'ann') {
-    return { wordBits: 8 * ann.cols, depth: Math.max(1, Math.floor(buffers.activationBytes / ann.cols)), schedDepth: buffers.scheduleEntries };
-  }
-  return { wordBits: addressBits(snnCoreParams(accelerator)) + 8, depth: buffers.activationBytes, schedDepth: buffers.scheduleEntries };
+/** Each kind's replica words: an ANN array's dense words of ann.cols levels, an SNN core's events {k, x}. */
+const FEEDER_WORDS: Readonly<Record<CoreKind, (accelerator: Accelerator) => Pick<FeederParams, 'wordBits' | 'depth'>>> = {
+  ann: ({ config: { ann, buffers } }) => ({ wordBits: 8 * ann.cols, depth: Math.max(1, Math.floor(buffers.activationBytes / ann.cols)) }),
+  snn: (accelerator) => ({ wordBits: addressBits(snnCoreParams(accelerator)) + 8, depth: accelerator.config.buffers.activationBytes }),
+};
+
+/** The feeder of a core of the kind on this design. */
+export function feederParams(accelerator: Accelerator, kind: CoreKind): FeederParams {
+  return { ...FEEDER_WORDS[kind](accelerator), schedDepth: accelerator.config.buffers.scheduleEntries };
 }
 
 export interface FeederWidths {

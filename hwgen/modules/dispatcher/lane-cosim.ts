@@ -4,24 +4,21 @@
  * schedule entries {count, base}), the run from `start` to `fin`, and the bank read back in stream order.
  * dispatcher/spec.md claims `fin` rises in cycle FEEDER_LATENCY + predict*Core(...).cycles.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { CheckError } from '../../errors.ts';
 import { generateAnnCoreFromParams } from '../ann-core/generator.ts';
 import { type AnnCoreParams, annCoreGeometry, biasThetaWords as annBiasTheta, columnBeats, weightWords as annWeights } from '../ann-core/arch.ts';
 import { BIAS_BITS, THETA_BITS } from '../../arch/widths.ts';
 import { type FeederEntry, type FeederParams, feederWidths, packEntry } from './arch.ts';
 import { generateColumnFeeder } from './feeder.ts';
 import { generateOutputGather } from './gather.ts';
-import { type ModuleDescription, allFiles, findPort } from '../../arch/module.ts';
+import { type ModuleDescription, findPort } from '../../arch/module.ts';
 import { renderVerilog } from '../../generate/render.ts';
 import { generateSnnCoreFromParams } from '../snn-core/generator.ts';
 import { type SnnCoreParams, addressBits, biasThetaWords as snnBiasTheta, snnColumnEvents, snnCoreGeometry, weightWords as snnWeights } from '../snn-core/arch.ts';
 import { clog2 } from '../../arch/math.ts';
 import type { GemmLayer } from '../../workload/gemm-layer.ts';
-import { runnerFor } from '../../../sim/runner.ts';
 import type { SimulatorName } from '../../../sim/types.ts';
-import { hexLines, parseHexLines, parseKeyValues } from '../../arch/packing.ts';
+import { hexLines } from '../../arch/packing.ts';
+import { cosimulate } from '../../../testbench/harness.ts';
 import { denseReplica, eventReplica, listEntries } from './arch.ts';
 
 export const LANE_TB_MODULE = 'hwgen_dispatcher_lane_tb';
@@ -119,39 +116,33 @@ export async function runLaneCosim(options: LaneCosimOptions): Promise<LaneCosim
     maxWords,
   }, { file: `${LANE_TB_MODULE}.v`, configHash: HASH, summary: 'testbench of one dispatcher lane: feeder, core, output gatherer' });
 
-  const rtl = join(workDir, 'rtl');
-  await mkdir(rtl, { recursive: true });
-  const files = [...allFiles(feeder), ...allFiles(stim.module), ...allFiles(gather), { name: `${LANE_TB_MODULE}.v`, text: tb }];
-  await Promise.all(files.map((file) => writeFile(join(rtl, file.name), file.text)));
   const biasBits = core.kind === 'ann' ? core.params.rows * BIAS_BITS : core.params.lanes * BIAS_BITS;
   const thetaBits = core.kind === 'ann' ? core.params.rows * THETA_BITS : core.params.lanes * THETA_BITS;
-  await writeFile(join(workDir, 'w.hex'), hexLines(stim.weights, width('w_wr_data')));
-  await writeFile(join(workDir, 'bias.hex'), hexLines(stim.bias, biasBits));
-  await writeFile(join(workDir, 'theta.hex'), hexLines(stim.theta, thetaBits));
-  await writeFile(join(workDir, 'sched.hex'), hexLines(layout.entries.map((e) => packEntry(e, layout.feeder)), fw.countBits + fw.addressBits));
-  await writeFile(join(workDir, 'data.hex'), hexLines(layout.data, layout.feeder.wordBits));
-  const runner = runnerFor(options.simulator, options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir });
-  const built = await runner.build({ top: LANE_TB_MODULE, sources: files.map((file) => join(rtl, file.name)) });
   const beats = layout.entries.reduce((sum, e) => sum + e.count, 0);
-  await runner.run(built, {
-    cwd: workDir,
-    timeoutMs: 600_000,
+  const sim = await cosimulate({
+    simulator: options.simulator,
+    workDir,
+    design: [feeder, stim.module, gather],
+    testbench: { module: LANE_TB_MODULE, text: tb },
+    inputs: {
+      'w.hex': hexLines(stim.weights, width('w_wr_data')),
+      'bias.hex': hexLines(stim.bias, biasBits),
+      'theta.hex': hexLines(stim.theta, thetaBits),
+      'sched.hex': hexLines(layout.entries.map((e) => packEntry(e, layout.feeder)), fw.countBits + fw.addressBits),
+      'data.hex': hexLines(layout.data, layout.feeder.wordBits),
+    },
     plusargs: {
       w: 'w.hex', bias: 'bias.hex', theta: 'theta.hex', sched: 'sched.hex', data: 'data.hex', out: 'out.hex', result: 'result.txt',
       n_w: stim.weights.length, n_bt: stim.bias.length, n_sched: layout.entries.length, entries: columns.length, n_data: layout.data.length,
       n_out: columns.length * layer.M, cfg1: stim.cfg[0], cfg2: stim.cfg[1], cfg3: stim.cfg[2], cfg4: stim.cfg[3], t: layer.T,
       max_cycles: 1000 + stim.weights.length + stim.bias.length + layout.data.length + 2 * columns.length * layer.M + 4 * (beats + columns.length * (layer.M + 1) * (layer.T + 4) + beats * 256),
     },
+    timeoutMs: 600_000,
+    ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
   });
-  const resultFile = join(workDir, 'result.txt');
-  const values = parseKeyValues(await readFile(resultFile, 'utf8'), resultFile);
-  const num = (name: string): number => {
-    const value = values[name];
-    if (value === undefined) throw new CheckError(`${resultFile}: no "${name}" line`);
-    return Number(value);
-  };
-  const outFile = join(workDir, 'out.hex');
-  const levels = Uint8Array.from(parseHexLines(await readFile(outFile, 'utf8'), outFile), Number);
+  const result = await sim.keyValues('result.txt');
+  const num = (name: string): number => result.number(name);
+  const levels = Uint8Array.from(await sim.hexWords('out.hex'), Number);
   const coreCounters: Record<string, number> = core.kind === 'ann'
     ? { ann_mac: num('cnt_a'), fire: num('cnt_fire'), sram_byte: num('cnt_sram_byte') - num('load_sram_byte'), busy: num('cnt_busy') }
     : { snn_add: num('cnt_a'), spike: num('cnt_b'), fire: num('cnt_fire'), sram_byte: num('cnt_sram_byte') - num('load_sram_byte'), busy: num('cnt_busy') };

@@ -5,8 +5,6 @@
  * Memory contents and cfg_* values travel as files and plusargs, so one build serves every layer
  * that fits it: only a new configuration (or testbench capacity) rebuilds.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Accelerator } from '../../config/load-config.ts';
 import { SNN_CORE_MODULE, generateSnnCoreFromParams, snnCoreWidths } from './generator.ts';
 import { type SnnCoreGeometry, type SnnCoreParams, beatBits, biasThetaWords, packBeat, snnColumnEvents, snnCoreGeometry, snnCoreParams, weightWords } from './arch.ts';
@@ -17,7 +15,7 @@ import { clog2 } from '../../arch/math.ts';
 import { Rng } from '../../util/rng.ts';
 import type { GemmLayer } from '../../workload/gemm-layer.ts';
 import { hexLines } from '../../arch/packing.ts';
-import { type CoreCosimResult, type CoreCounters, type CosimRunOptions, simulateCore } from '../../../testbench/core-cosim.ts';
+import { type CoreCosimResult, type CoreCounters, type CosimRunOptions, type PreparedRun, simulateCore } from '../../../testbench/core-cosim.ts';
 
 export const SNN_CORE_TB_MODULE = `${SNN_CORE_MODULE}_tb`;
 /** Input beats one testbench build holds unless a run needs more (then the next power of two). */
@@ -94,14 +92,17 @@ function beatCapacity(requested: number | undefined, beats: number): number {
   return Math.max(DEFAULT_MAX_BEATS, 2 ** clog2(beats));
 }
 
-async function writeStimulus(options: SnnCoreCosimOptions, params: SnnCoreParams, geometry: SnnCoreGeometry, beats: readonly bigint[]): Promise<Record<string, string | number>> {
-  const { layer, columns, workDir } = options;
+/** The stimulus files (by name in workDir) and the plusargs that name them and set cfg_*. */
+function stimulus(options: SnnCoreCosimOptions, params: SnnCoreParams, geometry: SnnCoreGeometry, beats: readonly bigint[]): Pick<PreparedRun, 'inputs' | 'plusargs'> {
+  const { layer, columns } = options;
   const weights = weightWords(layer, params, geometry);
   const biasTheta = biasThetaWords(layer, params, geometry);
-  await writeFile(join(workDir, 'weights.hex'), hexLines(weights, params.lanes * 8));
-  await writeFile(join(workDir, 'bias.hex'), hexLines(biasTheta.map((word) => word.bias), params.lanes * BIAS_BITS));
-  await writeFile(join(workDir, 'theta.hex'), hexLines(biasTheta.map((word) => word.theta), params.lanes * THETA_BITS));
-  await writeFile(join(workDir, 'beats.hex'), hexLines(beats, beatBits(params)));
+  const inputs: Record<string, string> = {
+    'weights.hex': hexLines(weights, params.lanes * 8),
+    'bias.hex': hexLines(biasTheta.map((word) => word.bias), params.lanes * BIAS_BITS),
+    'theta.hex': hexLines(biasTheta.map((word) => word.theta), params.lanes * THETA_BITS),
+    'beats.hex': hexLines(beats, beatBits(params)),
+  };
   const plusargs: Record<string, string | number> = {
     w: 'weights.hex',
     bias: 'bias.hex',
@@ -122,12 +123,12 @@ async function writeStimulus(options: SnnCoreCosimOptions, params: SnnCoreParams
     max_cycles: watchdogCycles(layer, columns, params, geometry, beats.length, options.gaps !== undefined),
   };
   if (options.gaps !== undefined) {
-    await writeFile(join(workDir, 'gaps.hex'), hexLines(inputGaps(options.gaps.seed, beats.length), 8));
-    await writeFile(join(workDir, 'stalls.hex'), hexLines(outputStalls(options.gaps.seed), 1));
+    inputs['gaps.hex'] = hexLines(inputGaps(options.gaps.seed, beats.length), 8);
+    inputs['stalls.hex'] = hexLines(outputStalls(options.gaps.seed), 1);
     plusargs.gapfile = 'gaps.hex';
     plusargs.stallfile = 'stalls.hex';
   }
-  return plusargs;
+  return { inputs, plusargs };
 }
 
 /** Every beat of the run, column after column, packed as the testbench reads them. */
@@ -137,14 +138,12 @@ export function streamBeats(layer: GemmLayer, columns: readonly number[], params
 
 export async function runSnnCoreCosim(options: SnnCoreCosimOptions): Promise<SnnCoreCosimResult> {
   const { params, configHash } = resolveSnnTarget(options);
-  const { layer, columns, workDir } = options;
+  const { layer, columns } = options;
   if (columns.length === 0) throw new RangeError('runSnnCoreCosim needs at least one column');
   const geometry = snnCoreGeometry(layer, params);
   const beats = streamBeats(layer, columns, params);
   const maxBeats = beatCapacity(options.maxBeats, beats.length);
   const core = generateSnnCoreFromParams(params, { configHash });
-  await mkdir(workDir, { recursive: true });
   const testbench = renderSnnCoreTestbench(core, params, maxBeats, configHash);
-  const plusargs = await writeStimulus(options, params, geometry, beats);
-  return simulateCore(options, { core, testbenchModule: SNN_CORE_TB_MODULE, testbench, plusargs });
+  return simulateCore(options, { core, testbenchModule: SNN_CORE_TB_MODULE, testbench, ...stimulus(options, params, geometry, beats) });
 }
