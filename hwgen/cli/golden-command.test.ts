@@ -148,7 +148,7 @@ describe('cli: bad input exits 2 with one line and no output folder', () => {
     ['θ = 0 in a file', { name: 'w', layers: layer0({ theta: 't_zero.npy' }) }, (d) => `${d}/t_zero.npy: data: θ[1] = 0 is outside 1..16777216 (layers[0].theta)`],
     ['level above inLevels', { name: 'w', layers: layer0({ input: 'x_hot.npy', inLevels: 15 }) }, (d) => `${d}/x_hot.npy: data: level 200 at [0, 1, 2] exceeds inLevels 15 of layers[0].input`],
     ['missing tensor file', { name: 'w', layers: layer0({ weights: 'nope.npy' }) }, (d) => `${d}/m.yaml: layers[0].weights: file not found: ${d}/nope.npy`],
-    ['wrong dtype', { name: 'w', layers: layer0({ input: 'f4.npy' }) }, (d) => `${d}/f4.npy: descr: found '<i4', expected '|u1' (uint8 levels [C,H,W] for layers[0].input)`],
+    ['wrong dtype', { name: 'w', layers: layer0({ input: 'f4.npy' }) }, (d) => `${d}/f4.npy: descr: found '<i4', expected '|u1' (uint8 levels [C,H,W] or [B,C,H,W] for layers[0].input)`],
     ['wrong rank', { name: 'w', layers: layer0({ weights: 'w2.npy' }) }, (d) => `${d}/w2.npy: shape: found [4, 12], expected 4 dimensions (int8 weights [M,C,kh,kw] for layers[0].weights)`],
     ['bias of the wrong length', { name: 'w', layers: layer0({ bias: 'b_short.npy' }) }, (d) => `${d}/b_short.npy: shape: found [2], expected [3] (int32 bias [M] for layers[0].bias, one per output channel)`],
     ['T out of range', { name: 'w', layers: layer0({ T: 256 }) }, (d) => `${d}/m.yaml: layers[0].T: must be ≤ 255 (got 256)`],

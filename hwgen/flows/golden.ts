@@ -7,6 +7,7 @@ import { snnLayer } from '../golden/snn.ts';
 import { type ColumnStats, type LayerTotals, columnStats, layerTotals } from '../golden/stats.ts';
 import { type Levels, tensorOf } from '../tensor/tensor.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
+import { outputTensorOrder, perImage } from '../workload/batch.ts';
 import { lowerToGemm } from '../workload/lower.ts';
 import { maxPool } from '../workload/pool.ts';
 import type { ResolvedLayer, ResolvedWorkload } from '../workload/resolve.ts';
@@ -25,11 +26,16 @@ export interface GoldenLayerResult {
 }
 
 /** What the next layer takes from this one: the output, max-pooled when the layer pools. */
+/**
+ * What the next layer takes from this one: the output (Y, M×N) in the order of the layer's output tensor, max-pooled
+ * image by image when the layer pools.
+ */
 export function passOn(layer: ResolvedLayer, output: Uint8Array): Uint8Array {
+  const tensor = outputTensorOrder(layer, output);
   const pool = layer.spec.kind === 'conv2d' ? layer.spec.pool : undefined;
-  if (pool === undefined) return output;
-  const [M = 0, Ho = 0, Wo = 0] = layer.outputShape;
-  return maxPool(output, [M, Ho, Wo], pool.size, pool.stride ?? pool.size);
+  if (pool === undefined) return tensor;
+  const [M = 0, Ho = 0, Wo = 0] = layer.outputShape.slice(-3);
+  return perImage(tensor, layer.batch ?? 1, (image) => maxPool(image, [M, Ho, Wo], pool.size, pool.stride ?? pool.size));
 }
 
 function formatCount(value: number): string {
@@ -52,7 +58,7 @@ export function* runGolden(workload: ResolvedWorkload, path: GoldenPath = 'ann',
     const columns = columnStats(gemm, levels);
     const totals = layerTotals(gemm, columns);
     done(`${formatCount(totals.spikes)} spikes, ${formatCount(totals.fires)} output spikes`);
-    yield { layer, gemm, output: tensorOf('u1', layer.outputShape, levels), columns, totals };
+    yield { layer, gemm, output: tensorOf('u1', layer.outputShape, outputTensorOrder(layer, levels)), columns, totals };
     previous = passOn(layer, levels);
   }
 }

@@ -26,6 +26,7 @@ import { lowerToGemm } from '../workload/lower.ts';
 import type { ResolvedLayer, ResolvedWorkload } from '../workload/resolve.ts';
 import { passOn } from './golden.ts';
 import { layerRunPlan } from './layer-plan.ts';
+import { outputTensorOrder } from '../workload/batch.ts';
 
 export interface SimOptions {
   readonly policy: PolicyName;
@@ -197,7 +198,7 @@ export async function* simulateWorkload(accelerator: Accelerator, workload: Reso
     const done = progress.start(`layer ${layer.index + 1}/${workload.layers.length} ${layer.spec.name} (M=${gemm.M} K=${gemm.K} N=${gemm.N}) on ${options.simulator}`);
     const result = await simulateGemm(accelerator, gemm, layer.index, options);
     done(`${result.cycles} cycles (predicted ${result.predictedCycles}), ${result.tiles} tiles, ${result.problems.length === 0 ? 'checked' : `${result.problems.length} problems`}`);
-    yield { ...result, name: layer.spec.name, outputShape: layer.outputShape };
+    yield { ...result, outputs: outputTensorOrder(layer, result.outputs), name: layer.spec.name, outputShape: layer.outputShape };
     previous = passOn(layer, result.outputs);
   }
 }

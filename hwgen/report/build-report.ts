@@ -20,6 +20,7 @@ import { lowerToGemm } from '../workload/lower.ts';
 import type { ResolvedLayer, ResolvedWorkload } from '../workload/resolve.ts';
 import { layerTimeline } from './layer-timeline.ts';
 import type { CoreUtilisation, DesignSummary, LayerReport, MismatchSection, ReportData, ResourceSection } from './report-data.ts';
+import { gemmOutputOrder } from '../workload/batch.ts';
 
 /** What result.json says of one layer. */
 export type SimLayerJson = SimResultJson['layers'][number];
@@ -117,7 +118,8 @@ function simulatedLayers(input: SimReportInput, policy: PolicyName, table: Reado
       checkRecorded(record, plan.prediction, policy, result.seed);
       reports.push(layerReportOf(gemm, plan.prediction, plan.golden, params, table, record));
     }
-    previous = passOn(layer, input.outputs?.get(layer.spec.name) ?? plan.golden);
+    const rtl = input.outputs?.get(layer.spec.name);
+    previous = passOn(layer, rtl === undefined ? plan.golden : gemmOutputOrder(layer, rtl));
   }
   return reports;
 }

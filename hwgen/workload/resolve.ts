@@ -7,7 +7,7 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
 import { expectTensor, readNpy } from '../tensor/npy.ts';
-import { type Levels, type Weights, shapeText } from '../tensor/tensor.ts';
+import { type Levels, type Tensor, type Weights, shapeText } from '../tensor/tensor.ts';
 import type { LayerSpec, SyntheticSpec, TensorSource } from './manifest-schema.ts';
 import { MAX_THETA } from './manifest-schema.ts';
 import type { LoadedManifest } from './load-manifest.ts';
@@ -20,10 +20,14 @@ export interface ResolvedLayer {
   readonly field: string;
   readonly spec: LayerSpec;
   readonly inLevels: number;
-  /** `[C,H,W]` for conv2d, `[K,N]` for gemm. */
+  /** `[C,H,W]` or `[B,C,H,W]` for conv2d, `[K,N]` for gemm. */
   readonly inputShape: readonly number[];
   readonly gemm: GemmShape;
-  /** `[M,Ho,Wo]` for conv2d, `[M,N]` for gemm: the shape of `<layer>.y.npy`. */
+  /** Images of a batched conv2d (its input is `[B,C,H,W]`, N = B·Ho·Wo columns image by image; batch.ts). */
+  readonly batch: number | undefined;
+  /** A gemm that takes a batch's feature maps: its input arrives as `[B,K]` and its N = B columns are the images. */
+  readonly inputImages: number | undefined;
+  /** `[M,Ho,Wo]` (`[B,M,Ho,Wo]` batched) for conv2d, `[M,N]` for gemm: the shape of `<layer>.y.npy`. */
   readonly outputShape: readonly number[];
   /** What the next layer receives: the output after max-pooling, if any. */
   readonly passedOnShape: readonly number[];
@@ -66,10 +70,17 @@ async function npyAt(ctx: Context, path: string, field: string) {
   return { tensor: await readNpy(fullPath), fullPath };
 }
 
-function checkSyntheticRank(ctx: Context, spec: SyntheticSpec, rank: number, field: string, role: string): void {
-  if (spec.shape.length !== rank) {
-    throw new InputError(ctx.file, `${field}.synthetic.shape`, `found ${shapeText(spec.shape)}, expected ${rank} dimensions (${role})`);
+function checkSyntheticRank(ctx: Context, spec: SyntheticSpec, ranks: readonly number[], field: string, role: string): void {
+  if (!ranks.includes(spec.shape.length)) {
+    throw new InputError(ctx.file, `${field}.synthetic.shape`, `found ${shapeText(spec.shape)}, expected ${ranks.join(' or ')} dimensions (${role})`);
   }
+}
+
+/** uint8 levels of one of `ranks` dimensions (a conv2d's input may carry a batch axis); the dtype is checked first. */
+function expectLevels(tensor: Tensor, ranks: readonly number[], file: string, role: string): Levels {
+  const levels = expectTensor(tensor, 'u1', tensor.shape.length, file, role);
+  if (!ranks.includes(levels.shape.length)) throw new InputError(file, 'shape', `found ${shapeText(levels.shape)}, expected ${ranks.join(' or ')} dimensions (${role})`);
+  return levels;
 }
 
 function firstLevelAbove(data: Uint8Array, limit: number): number {
@@ -88,13 +99,13 @@ function indexText(flat: number, shape: readonly number[]): string {
   return shapeText(index);
 }
 
-async function levelsSource(ctx: Context, source: TensorSource, rank: number, inLevels: number, field: string, role: string): Promise<Source<Levels>> {
+async function levelsSource(ctx: Context, source: TensorSource, ranks: readonly number[], inLevels: number, field: string, role: string): Promise<Source<Levels>> {
   if (typeof source !== 'string') {
-    checkSyntheticRank(ctx, source.synthetic, rank, field, role);
+    checkSyntheticRank(ctx, source.synthetic, ranks, field, role);
     return { shape: source.synthetic.shape, load: memo(() => syntheticLevels(source.synthetic, inLevels)) };
   }
   const { tensor, fullPath } = await npyAt(ctx, source, field);
-  const levels = expectTensor(tensor, 'u1', rank, fullPath, `${role} for ${field}`);
+  const levels = expectLevels(tensor, ranks, fullPath, `${role} for ${field}`);
   const bad = firstLevelAbove(levels.data, inLevels);
   if (bad >= 0) {
     throw new InputError(fullPath, 'data', `level ${levels.data[bad] ?? 0} at ${indexText(bad, levels.shape)} exceeds inLevels ${inLevels} of ${field}`);
@@ -104,7 +115,7 @@ async function levelsSource(ctx: Context, source: TensorSource, rank: number, in
 
 async function weightsSource(ctx: Context, source: TensorSource, rank: number, field: string, role: string): Promise<Source<Weights>> {
   if (typeof source !== 'string') {
-    checkSyntheticRank(ctx, source.synthetic, rank, field, role);
+    checkSyntheticRank(ctx, source.synthetic, [rank], field, role);
     return { shape: source.synthetic.shape, load: memo(() => syntheticWeights(source.synthetic)) };
   }
   const { tensor, fullPath } = await npyAt(ctx, source, field);
@@ -157,7 +168,11 @@ function chainedInputShape(ctx: Context, spec: LayerSpec, field: string, upstrea
     if (upstream.kind !== 'conv2d') throw new InputError(ctx.file, `${field}.input`, `a conv2d cannot take the [M,N] output of gemm ${upstream.field}; name an input`);
     return [...upstream.shape];
   }
-  if (upstream.kind === 'conv2d') return [upstream.shape.reduce((a, b) => a * b, 1), 1];
+  if (upstream.kind === 'conv2d') {
+    // Each image's feature map, flattened in C order, is one column: N = B (1 without a batch axis).
+    const images = upstream.shape.length === 4 ? (upstream.shape[0] ?? 1) : 1;
+    return [upstream.shape.reduce((a, b) => a * b, 1) / images, images];
+  }
   return [...upstream.shape];
 }
 
@@ -165,8 +180,8 @@ async function resolveLayer(ctx: Context, spec: LayerSpec, index: number, upstre
   const field = `layers[${index}]`;
   const inLevels = inheritedInLevels(ctx, spec, field, upstream);
   const isConv = spec.kind === 'conv2d';
-  const inputRole = isConv ? 'uint8 levels [C,H,W]' : 'uint8 levels [K,N]';
-  const input = spec.input === undefined ? undefined : await levelsSource(ctx, spec.input, isConv ? 3 : 2, inLevels, `${field}.input`, inputRole);
+  const inputRole = isConv ? 'uint8 levels [C,H,W] or [B,C,H,W]' : 'uint8 levels [K,N]';
+  const input = spec.input === undefined ? undefined : await levelsSource(ctx, spec.input, isConv ? [3, 4] : [2], inLevels, `${field}.input`, inputRole);
   const inputShape = input?.shape ?? chainedInputShape(ctx, spec, field, upstream as Upstream);
   const weights = await weightsSource(ctx, spec.weights, isConv ? 4 : 2, `${field}.weights`, isConv ? 'int8 weights [M,C,kh,kw]' : 'int8 weights [M,K]');
   const shapes = isConv ? convShapes(ctx, spec, field, inputShape, weights.shape) : gemmShapes(ctx, field, inputShape, weights.shape);
@@ -174,7 +189,9 @@ async function resolveLayer(ctx: Context, spec: LayerSpec, index: number, upstre
   const bias = await channelVector(ctx, spec.bias, M, `${field}.bias`, 'int32 bias [M]');
   const theta = await channelVector(ctx, spec.theta, M, `${field}.theta`, 'int32 θ [M]');
   checkThetaRange(ctx, theta, spec, field);
-  return { index, field, spec, inLevels, inputShape, ...shapes, input: input?.load, weights: weights.load, bias, theta };
+  const batch = isConv && inputShape.length === 4 ? inputShape[0] : undefined;
+  const inputImages = !isConv && spec.input === undefined && upstream?.kind === 'conv2d' && upstream.shape.length === 4 ? upstream.shape[0] : undefined;
+  return { index, field, spec, inLevels, inputShape, batch, inputImages, ...shapes, input: input?.load, weights: weights.load, bias, theta };
 }
 
 interface LayerShapes {
@@ -184,7 +201,8 @@ interface LayerShapes {
 }
 
 function convShapes(ctx: Context, spec: LayerSpec, field: string, inputShape: readonly number[], weightShape: readonly number[]): LayerShapes {
-  const [C = 0, H = 0, W = 0] = inputShape;
+  const images = inputShape.length === 4 ? inputShape[0] : undefined;
+  const [C = 0, H = 0, W = 0] = inputShape.slice(-3);
   const [M = 0, Cw = 0, kh = 0, kw = 0] = weightShape;
   if (Cw !== C) throw new InputError(ctx.file, `${field}.weights`, `weights ${shapeText(weightShape)} have ${Cw} input channels, the input ${shapeText(inputShape)} has ${C}`);
   const stride = spec.kind === 'conv2d' ? spec.stride : 1;
@@ -199,7 +217,9 @@ function convShapes(ctx: Context, spec: LayerSpec, field: string, inputShape: re
   if ((passedOnShape[1] ?? 0) < 1 || (passedOnShape[2] ?? 0) < 1) {
     throw new InputError(ctx.file, `${field}.pool.size`, `window ${pool?.size ?? 0} does not fit the output ${shapeText(outputShape)}`);
   }
-  return { gemm: convGemmShape(geometry), outputShape, passedOnShape };
+  const gemm = convGemmShape(geometry);
+  if (images === undefined) return { gemm, outputShape, passedOnShape };
+  return { gemm: { ...gemm, N: gemm.N * images }, outputShape: [images, ...outputShape], passedOnShape: [images, ...passedOnShape] };
 }
 
 function gemmShapes(ctx: Context, field: string, inputShape: readonly number[], weightShape: readonly number[]): LayerShapes {

@@ -26,6 +26,7 @@ import { lowerToGemm } from '../../workload/lower.ts';
 import { type ResolvedWorkload, resolveWorkload } from '../../workload/resolve.ts';
 import { parseSeed } from '../seed-arg.ts';
 import { loadWorkloadArg } from '../workload-arg.ts';
+import { gemmOutputOrder } from '../../workload/batch.ts';
 
 interface CheckCommandOptions {
   layer?: string;
@@ -198,7 +199,8 @@ async function checkTargets(accelerator: Accelerator, workload: ResolvedWorkload
       results.push(result);
       golden = plan.golden;
     }
-    previous = passOn(layer, await rtlOutput(context.record, layer.spec.name) ?? golden ?? annLayer(gemm));
+    const rtl = await rtlOutput(context.record, layer.spec.name);
+    previous = passOn(layer, rtl === undefined ? (golden ?? annLayer(gemm)) : gemmOutputOrder(layer, rtl));
   }
   return results;
 }
