@@ -13,26 +13,29 @@ export interface Batched {
 
 /** Y (M×N) as the output tensor: `[B,M,P]` for a batch, Y itself otherwise. */
 export function outputTensorOrder(layer: Batched, y: Uint8Array): Uint8Array {
-  if (layer.batch === undefined) return y;
-  const { M, N } = layer.gemm;
-  const P = N / layer.batch;
-  const out = new Uint8Array(y.length);
-  for (let b = 0; b < layer.batch; b++) {
-    for (let m = 0; m < M; m++) out.set(y.subarray(m * N + b * P, m * N + (b + 1) * P), (b * M + m) * P);
-  }
-  return out;
+  return moveImageBlocks(layer, y, 'to-tensor');
 }
 
 /** The output tensor's levels back in Y's order (M×N): for an RTL output read from `<layer>.y.npy`. */
 export function gemmOutputOrder(layer: Batched, tensor: Uint8Array): Uint8Array {
-  if (layer.batch === undefined) return tensor;
+  return moveImageBlocks(layer, tensor, 'to-gemm');
+}
+
+/** Block (b, m) of P levels sits at m·N + b·P in Y and at (b·M + m)·P in the tensor. */
+function moveImageBlocks(layer: Batched, data: Uint8Array, direction: 'to-tensor' | 'to-gemm'): Uint8Array {
+  if (layer.batch === undefined) return data;
   const { M, N } = layer.gemm;
   const P = N / layer.batch;
-  const y = new Uint8Array(tensor.length);
+  const out = new Uint8Array(data.length);
   for (let b = 0; b < layer.batch; b++) {
-    for (let m = 0; m < M; m++) y.set(tensor.subarray((b * M + m) * P, (b * M + m + 1) * P), m * N + b * P);
+    for (let m = 0; m < M; m++) {
+      const inY = m * N + b * P;
+      const inTensor = (b * M + m) * P;
+      const [from, to] = direction === 'to-tensor' ? [inY, inTensor] : [inTensor, inY];
+      out.set(data.subarray(from, from + P), to);
+    }
   }
-  return y;
+  return out;
 }
 
 /** `[B,R]` row-major as `[R,B]`: a batch of flattened feature maps as the columns of a gemm's input. */
