@@ -11,6 +11,7 @@ import { registerDemo } from './commands/demo.ts';
 import { registerExplore } from './commands/explore.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerGolden } from './commands/golden.ts';
+import { registerImport } from './commands/import.ts';
 import { registerSchedule } from './commands/schedule.ts';
 import { registerSchema } from './commands/schema.ts';
 import { registerSim } from './commands/sim.ts';
@@ -29,6 +30,7 @@ function buildProgram(): Command {
     });
   registerDemo(program);
   registerGolden(program);
+  registerImport(program);
   registerGenerate(program);
   registerZoo(program);
   registerSchema(program);

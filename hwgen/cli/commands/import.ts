@@ -1,0 +1,22 @@
+/** `hwgen import MODEL.onnx --out DIR`: a QCFS network in ONNX to an hwgen workload (hwgen/import/import-model.ts). */
+import type { Command } from 'commander';
+import { importOnnx } from '../../import/import-model.ts';
+
+interface ImportOptions {
+  out: string;
+  images?: string;
+}
+
+export function registerImport(program: Command): void {
+  program
+    .command('import')
+    .description('import a QCFS network from ONNX: write DIR/workload.yaml, int8/int32 .npy tensors and import.json (the final classifier goes to classifier.w.npy)')
+    .argument('<MODEL>', 'ONNX model (.onnx)')
+    .requiredOption('-o, --out <DIR>', 'output folder (replaced only when complete)')
+    .option('--images <FILE>', 'uint8 calibration images [B,C,H,W] .npy: the workload input, and the float-vs-integer level comparison')
+    .action(async (model: string, options: ImportOptions) => {
+      const result = await importOnnx(model, { out: options.out, ...(options.images === undefined ? {} : { images: options.images }) });
+      for (const line of result.lines) process.stdout.write(`${line}\n`);
+      process.stdout.write(`${model}: ${result.layers.length} QCFS layers${result.classifier === undefined ? '' : ' + classifier'} -> ${options.out}\n`);
+    });
+}
