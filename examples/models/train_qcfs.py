@@ -437,7 +437,7 @@ def main():
     np.save(os.path.join(args.out, f"test_images_{N_SAVED_TEST}.npy"),
             np.ascontiguousarray(test_x[:N_SAVED_TEST], dtype=np.uint8))
     np.save(os.path.join(args.out, f"test_labels_{N_SAVED_TEST}.npy"),
-            test_y[:N_SAVED_TEST].astype(np.int64))
+            test_y[:N_SAVED_TEST].astype('<i4'))
 
     model = QCFSNet(args.T)
     gen = torch.Generator().manual_seed(args.seed)
