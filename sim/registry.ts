@@ -15,7 +15,7 @@ export type SimulatorName = keyof typeof RUNNERS;
 
 /** The simulators in order of preference: the first is every command's default. */
 export const SIMULATORS = Object.keys(RUNNERS) as readonly SimulatorName[];
-export const DEFAULT_SIMULATOR: SimulatorName = 'verilator';
+export const DEFAULT_SIMULATOR = SIMULATORS[0] as SimulatorName;
 
 export function runnerFor(name: SimulatorName, options: RunnerOptions = {}): SimulatorRunner {
   return RUNNERS[name](options);
