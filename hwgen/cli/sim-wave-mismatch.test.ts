@@ -13,10 +13,10 @@ import { runCli, tempWorkspace, writeTensor } from '../testing/cli-harness.ts';
 
 vi.mock('../modules/accel/generator.ts', async (importOriginal) => {
   const original = await importOriginal<typeof import('../modules/accel/generator.ts')>();
-  const FROM = 'assign out_level     = levels[emit_index*8 +: 8];';
+  const FROM = 'assign out_level     = logit_mode ? logits[emit_index*8 +: 8] : levels[emit_index[LANE_W-1:0]*8 +: 8];';
   const TO =
     "reg [15:0] mut_n;\n    always @(posedge clk) if (rst) mut_n <= 16'd0; else if (out_valid && out_ready) mut_n <= mut_n + 16'd1;\n" +
-    "    assign out_level     = levels[emit_index*8 +: 8] ^ {7'd0, mut_n == 16'd2};";
+    "    assign out_level     = (logit_mode ? logits[emit_index*8 +: 8] : levels[emit_index[LANE_W-1:0]*8 +: 8]) ^ {7'd0, mut_n == 16'd2};";
   const mutate = (module: ModuleDescription): ModuleDescription => ({
     ...module,
     files: module.files.map((file) => (file.text.includes(FROM) ? { ...file, text: file.text.replace(FROM, TO) } : file)),

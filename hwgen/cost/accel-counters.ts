@@ -25,7 +25,6 @@ export function predictedCounters(prediction: LayerPrediction, design: Design, K
   for (const tile of prediction.tiles) {
     const run = tile.dispatch.cores[core];
     if (run === undefined) continue;
-    const M = tile.tile.rowEnd - tile.tile.rowStart;
     sum.busy += run.busy;
     sum.mac_or_add += run.events[CORE_KIND_FACTS[run.kind].computeEvent];
     sum.spike += run.events.spike;
@@ -33,7 +32,7 @@ export function predictedCounters(prediction: LayerPrediction, design: Design, K
     sum.sram_byte += run.events.sram_byte + weightLoadBytes(tile, run.kind, design, K);
     sum.feeder_words += run.actBytes / bytesPerWord(run.kind, design);
     sum.entries += run.columns;
-    sum.levels += run.columns * M;
+    sum.levels += run.outBytes; // output bytes the gatherer wrote: M_tile per column, 4·M_tile for logits
   }
   return sum;
 }

@@ -21,7 +21,8 @@
  * Everything is a few row-major passes over X and Y (golden/stats.ts for E, S and the output spikes), never a
  * per-column walk down a column of X: a 50 176-column layer takes about 0.2 s.
  */
-import { annLayer } from '../golden/ann.ts';
+import { fireLevels } from '../golden/output.ts';
+import { type HasOutputKind, beatsPerOutput } from '../arch/output-stream.ts';
 import { type ColumnStats, columnStats } from '../golden/stats.ts';
 import { type AnnCoreParams, annCoreGeometryOf } from '../modules/ann-core/arch.ts';
 import { type SnnCoreParams, snnCoreGeometryOf } from '../modules/snn-core/arch.ts';
@@ -47,7 +48,8 @@ export interface ColumnCostOptions {
  * The fire stage's time for every (group, column): ℓ + n + 2, with ℓ the largest output level of the
  * group's `groupSize` outputs (the last group has M − (G−1)·groupSize). Returned group-major, G×N.
  */
-export function fireCycles(outputs: Uint8Array, shape: Pick<GemmShape, 'M' | 'N'>, groupSize: number): Float64Array {
+export function fireCycles(outputs: Uint8Array, shape: Pick<GemmShape, 'M' | 'N'> & HasOutputKind, groupSize: number): Float64Array {
+  const beats = beatsPerOutput(shape);
   const { M, N } = shape;
   const groups = Math.ceil(M / groupSize);
   const largest = new Uint8Array(groups * N);
@@ -61,7 +63,7 @@ export function fireCycles(outputs: Uint8Array, shape: Pick<GemmShape, 'M' | 'N'
   const cycles = new Float64Array(groups * N);
   for (let g = 0; g < groups; g++) {
     const lanes = Math.min(groupSize, M - g * groupSize);
-    for (let n = 0; n < N; n++) cycles[g * N + n] = (largest[g * N + n] ?? 0) + lanes + 2;
+    for (let n = 0; n < N; n++) cycles[g * N + n] = (largest[g * N + n] ?? 0) + lanes * beats + 2;
   }
   return cycles;
 }
@@ -110,7 +112,7 @@ export function snnColumnEnergy(layer: GemmLayer, params: SnnCoreParams, stats: 
 
 /** The scheduler's per-column costs of `layer` on an ANN array and on an SNN core of this design. */
 export function columnCosts(layer: GemmLayer, params: CoreParams, options: ColumnCostOptions = {}): ColumnCosts {
-  const outputs = options.outputs ?? annLayer(layer);
+  const outputs = options.outputs ?? fireLevels(layer);
   if (outputs.length !== layer.M * layer.N) throw new RangeError(`outputs has ${outputs.length} levels, layer ${layer.name} has M·N = ${layer.M * layer.N}`);
   const table = options.energyTable ?? DEFAULT_ENERGY_PJ;
   const stats = columnStats(layer, outputs);

@@ -15,6 +15,7 @@ import type { GemmLayer } from '../workload/gemm-layer.ts';
 import { CORE_KIND_ARCH, type CoreParams } from '../modules/accel/arch.ts';
 import { addEvents, type EventCounts, zeroEvents } from '../arch/events.ts';
 import { CORE_KIND_COSTS } from './core-kinds.ts';
+import { beatsPerOutput } from '../arch/output-stream.ts';
 
 /**
  * Cycles of the host protocol's wait for `done` beyond `predictDispatch(...).cycles`. The dispatcher counts
@@ -59,7 +60,7 @@ export function predictDispatch(layer: GemmLayer, schedule: Schedule, params: Co
     const model = CORE_KIND_COSTS[core.kind];
     const p = model.predict(layer, core.columns, params, outputs);
     const actBytes = model.columnWords(layer, core.columns, params) * CORE_KIND_ARCH[core.kind].replicaWordBytes(params);
-    return { kind: core.kind, index: core.index, columns: n, start, cycles: p.cycles, fin: start + FEEDER_LATENCY + p.cycles, busy: p.busy, events: p.events, actBytes, schedReads: n, outBytes: n * layer.M };
+    return { kind: core.kind, index: core.index, columns: n, start, cycles: p.cycles, fin: start + FEEDER_LATENCY + p.cycles, busy: p.busy, events: p.events, actBytes, schedReads: n, outBytes: n * layer.M * beatsPerOutput(layer) };
   });
   // done = every fin; an empty list's fin rises the cycle after its start.
   const cycles = cores.length === 0 ? 1 : Math.max(...cores.map((core) => core.fin));

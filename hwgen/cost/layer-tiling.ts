@@ -6,7 +6,7 @@
  *     largest height every usable kind holds, and never more than one output bank holds for one column;
  *   - each row tile is cut into column tiles [colStart, colEnd) of Nt columns, the largest Nt that every
  *     usable kind's replica (dense: J·Nt words, events: K·Nt worst case, so the tiling does not depend on
- *     the data), the schedule memory (Nt entries) and an output bank (M_tile·Nt levels) hold.
+ *     the data), the schedule memory (Nt entries) and an output bank (M_tile·Nt levels, 4 bytes a logit) hold.
  *
  * Order: row tiles outer, column tiles inner; the weights stay in the cores across the column tiles of a row
  * tile. A kind whose memories cannot hold even one row group and one column (K too long for its weight
@@ -21,6 +21,7 @@ import type { GemmLayer } from '../workload/gemm-layer.ts';
 import type { GemmShape } from '../workload/shapes.ts';
 import type { CoreParams } from '../modules/accel/arch.ts';
 import { CORE_KIND_COSTS, type TilingDesign } from './core-kinds.ts';
+import { type HasOutputKind, beatsPerOutput } from '../arch/output-stream.ts';
 
 export type { TilingDesign } from './core-kinds.ts';
 
@@ -65,20 +66,20 @@ export interface ColumnLimits {
   readonly ev: number;
   /** SCHED_DEPTH: one schedule entry per column (any one core may get them all). */
   readonly sched: number;
-  /** floor(OUT_DEPTH / rows): an output bank (any one core may get every column). */
+  /** floor(OUT_DEPTH / (rows · beats)): an output bank (any one core may get every column; 4 bytes per logit). */
   readonly out: number;
 }
 
-export function columnLimits(rows: number, K: number, kinds: readonly CoreKind[], design: TilingDesign): ColumnLimits {
+export function columnLimits(rows: number, K: number, kinds: readonly CoreKind[], design: TilingDesign, beats = 1): ColumnLimits {
   const { buffers } = design;
-  const limits = { act: Number.POSITIVE_INFINITY, ev: Number.POSITIVE_INFINITY, sched: buffers.schedDepth, out: Math.floor(buffers.outDepth / rows) };
+  const limits = { act: Number.POSITIVE_INFINITY, ev: Number.POSITIVE_INFINITY, sched: buffers.schedDepth, out: Math.floor(buffers.outDepth / (rows * beats)) };
   for (const kind of kinds) limits[CORE_KIND_FACTS[kind].buses.replica] = CORE_KIND_COSTS[kind].maxColumns(K, design);
   return limits;
 }
 
 /** Nt: the widest column tile every limit allows (at least 1 once the kinds and the row height are chosen). */
-export function maxTileColumns(rows: number, K: number, kinds: readonly CoreKind[], design: TilingDesign): number {
-  const limits = columnLimits(rows, K, kinds, design);
+export function maxTileColumns(rows: number, K: number, kinds: readonly CoreKind[], design: TilingDesign, beats = 1): number {
+  const limits = columnLimits(rows, K, kinds, design, beats);
   return Math.min(limits.act, limits.ev, limits.sched, limits.out);
 }
 
@@ -86,22 +87,22 @@ export function maxTileColumns(rows: number, K: number, kinds: readonly CoreKind
  * The row-tile height: the largest every usable kind's memories hold, and at most OUT_DEPTH so that one
  * column of the tile fits one output bank. Full row tiles first, the remainder last.
  */
-export function tileRowHeight(shape: Pick<GemmShape, 'M' | 'K'>, kinds: readonly CoreKind[], design: TilingDesign): number {
+export function tileRowHeight(shape: Pick<GemmShape, 'M' | 'K'> & HasOutputKind, kinds: readonly CoreKind[], design: TilingDesign): number {
   const capacity = maxTileRows(shape.K, design.params);
-  return Math.min(shape.M, design.buffers.outDepth, ...kinds.map((kind) => capacity[kind]));
+  return Math.min(shape.M, Math.floor(design.buffers.outDepth / beatsPerOutput(shape)), ...kinds.map((kind) => capacity[kind]));
 }
 
 /**
  * The tiles of a layer in protocol order: row tiles outer, column tiles inner; the host loads and runs them
  * in this order. A layer that fits is one tile.
  */
-export function tileLayer(shape: Pick<GemmLayer, 'name' | 'M' | 'K' | 'N'>, design: TilingDesign, machines: Machines): LayerTile[] {
+export function tileLayer(shape: Pick<GemmLayer, 'name' | 'M' | 'K' | 'N' | 'output'>, design: TilingDesign, machines: Machines): LayerTile[] {
   const kinds = usableKinds(shape, design, machines);
   const height = tileRowHeight(shape, kinds, design);
   const tiles: LayerTile[] = [];
   for (let rowStart = 0, rowTile = 0; rowStart < shape.M; rowStart += height, rowTile += 1) {
     const rowEnd = Math.min(rowStart + height, shape.M);
-    const width = maxTileColumns(rowEnd - rowStart, shape.K, kinds, design);
+    const width = maxTileColumns(rowEnd - rowStart, shape.K, kinds, design, beatsPerOutput(shape));
     for (let colStart = 0; colStart < shape.N; colStart += width) {
       tiles.push({ index: tiles.length, rowTile, rowStart, rowEnd, colStart, colEnd: Math.min(colStart + width, shape.N), firstInRow: colStart === 0, kinds });
     }

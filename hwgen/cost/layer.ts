@@ -19,7 +19,8 @@
 import type { Accelerator } from '../config/load-config.ts';
 import { CORE_KIND_FACTS, CORE_KINDS, coresOf, isCoreKind, machinesOfKinds } from '../arch/core-kinds.ts';
 import { FEEDER_LATENCY } from '../modules/dispatcher/arch.ts';
-import { annLayer } from '../golden/ann.ts';
+import { fireLevels } from '../golden/output.ts';
+import { beatsPerOutput } from '../arch/output-stream.ts';
 import { checkSchedule, makespanLowerBound, schedule as scheduleColumns, summarize } from '../schedule/index.ts';
 import type { ColumnCosts, CoreKind, Machines, PolicyName, Schedule, ScheduledCore, ScheduleSummary } from '../schedule/types.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
@@ -51,7 +52,7 @@ export { LOAD_BUSES, type LoadBus, type LoadWords } from '../arch/load-buses.ts'
 export { type TilePrediction, type TileSramBytes, kindsUsedBy, tileLoadWords } from './tile-model.ts';
 
 export interface LayerOptions {
-  /** The layer's output levels Y (M×N row-major, as annLayer returns); computed once when absent. */
+  /** The levels the fire stage makes (M×N row-major, as fireLevels returns); computed once when absent. */
   readonly outputs?: Uint8Array | undefined;
   /** pJ per event; DEFAULT_ENERGY_PJ when absent. */
   readonly energyTable?: Readonly<EventCounts> | undefined;
@@ -129,7 +130,7 @@ function tileLoadOf(tile: LayerTile, sub: GemmLayer, design: Design): (kinds: re
 
 /** The constant part of a tile's cycles: start, the feeder latency, RUN_WAIT_OFFSET and the drain. */
 function tileFixedCycles(sub: GemmLayer): number {
-  return 1 + FEEDER_LATENCY + RUN_WAIT_OFFSET + sub.M * sub.N;
+  return 1 + FEEDER_LATENCY + RUN_WAIT_OFFSET + sub.M * beatsPerOutput(sub) * sub.N;
 }
 
 /**
@@ -205,7 +206,7 @@ function singleKindPolicies(layer: GemmLayer, design: Design): PolicyName[] {
  * never slower than `ann` or `snn`.
  */
 export function planLayer(layer: GemmLayer, design: Design, policy: PolicyName, options: LayerOptions & { readonly seed: number }): LayerPlan {
-  const withOutputs = { ...options, outputs: options.outputs ?? annLayer(layer) };
+  const withOutputs = { ...options, outputs: options.outputs ?? fireLevels(layer) };
   const shared = planOnMachines(layer, design, policy, machinesForPolicy(policy, layer, design), withOutputs);
   if (policy !== 'cost') return shared;
   const candidates = [shared, ...singleKindPolicies(layer, design).map((kind) => planOnMachines(layer, design, kind, machinesForPolicy(kind, layer, design), withOutputs))];
@@ -313,7 +314,7 @@ function sumBytes(tiles: readonly TilePrediction[]): TileSramBytes {
 /** Cycles, events, energy and EDP of `layer` under `schedule` on the design: exact by protocol (see the top of this file). */
 export function predictLayer(layer: GemmLayer, schedule: LayerSchedule, accelerator: Accelerator | Design, options: LayerOptions = {}): LayerPrediction {
   const design = 'params' in accelerator ? accelerator : designOf(accelerator);
-  const outputs = options.outputs ?? annLayer(layer);
+  const outputs = options.outputs ?? fireLevels(layer);
   const scheduled = 'tiles' in schedule ? planTiles(layer, schedule) : scheduleTiles(layer, schedule, design);
   const tiles = predictTiles(layer, scheduled, design, outputs);
   const sum = (pick: (tile: TilePrediction) => number) => tiles.reduce((total, tile) => total + pick(tile), 0);

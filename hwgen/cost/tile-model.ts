@@ -7,13 +7,14 @@
  *     load  = max over the 7 load buses (all in parallel, one word per cycle each, broadcast to every core or
  *             replica of their kind) of the words the tile puts on it
  *     run   = predictDispatch(...).cycles + RUN_WAIT_OFFSET        (cores exact by co-simulation)
- *     drain = M_tile · Nt                                          (one output level per cycle)
+ *     drain = M_tile · Nt · beats                                  (one output byte per cycle; 4 per logit)
  */
 import { CORE_KIND_FACTS, CORE_KINDS, coresOf } from '../arch/core-kinds.ts';
 import type { CoreKind, Schedule } from '../schedule/types.ts';
 import { LOAD_BUSES, type LoadWords, zeroLoadWords } from '../arch/load-buses.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
 import { CORE_KIND_ARCH, type Design } from '../modules/accel/arch.ts';
+import { beatsPerOutput } from '../arch/output-stream.ts';
 import { CORE_KIND_COSTS } from './core-kinds.ts';
 import { type DispatchPrediction, RUN_WAIT_OFFSET, predictDispatch } from './dispatcher.ts';
 import { type EventCounts, addEvents, zeroEvents } from '../arch/events.ts';
@@ -72,7 +73,7 @@ function sramBytesOf(sub: GemmLayer, words: LoadWords, weightKinds: readonly Cor
     replicaWrites: replicaWriteBytes(words, design),
     schedule: 2 * words.sched * design.buffers.schedEntryBytes,
     replicaReads: dispatch.cores.reduce((sum, core) => sum + core.actBytes, 0),
-    outputs: 2 * sub.M * sub.N,
+    outputs: 2 * sub.M * beatsPerOutput(sub) * sub.N,
   };
 }
 
@@ -116,7 +117,7 @@ export function predictTileRun(tile: LayerTile, sub: GemmLayer, subOutputs: Uint
   const loadCycles = Math.max(...LOAD_BUSES.map((bus) => loadWords[bus]));
   const dispatch = predictDispatch(sub, schedule, design.params, subOutputs);
   const runCycles = dispatch.cycles + RUN_WAIT_OFFSET;
-  const drainCycles = sub.M * sub.N;
+  const drainCycles = sub.M * beatsPerOutput(sub) * sub.N;
   const dispatcher = sramBytesOf(sub, loadWords, weightKinds, dispatch, design);
   const events = addEvents(dispatch.events, { ...zeroEvents(), sram_byte: totalBytes(dispatcher) });
   return {

@@ -17,11 +17,12 @@ import { type ResolvedWorkload, resolveWorkload } from '../workload/resolve.ts';
 const DIRECT_CODED = 255;
 
 function scaledTheta(layer: LayerSpec, index: number, T: number, file: string): number {
-  if (typeof layer.theta !== 'number') throw new InputError(file, `layers[${index}].theta`, 'sweeping T rescales θ: give θ as one integer, not a file');
+  if (typeof layer.theta !== 'number' || layer.T === undefined) throw new InputError(file, `layers[${index}].theta`, 'sweeping T rescales θ: give θ as one integer, not a file');
   return Math.min(MAX_THETA, Math.max(1, Math.round((layer.theta * layer.T) / T)));
 }
 
 function relevelled(layer: LayerSpec, index: number, T: number, file: string): LayerSpec {
+  if (layer.output === 'accumulator') return layer; // logits have no T to sweep
   const theta = scaledTheta(layer, index, T, file);
   const hidden = layer.input === undefined || (typeof layer.input !== 'string' && (layer.inLevels ?? DIRECT_CODED) < DIRECT_CODED);
   const inLevels = layer.inLevels !== undefined && hidden ? T : layer.inLevels;
@@ -50,6 +51,6 @@ export interface WorkloadVariant {
 /** Resolves the workload at `T` and runs the golden model on it (outputs chain from layer to layer). */
 export async function workloadVariant(loaded: LoadedManifest, T: number | undefined, progress: Progress = silentProgress): Promise<WorkloadVariant> {
   const workload = await resolveWorkload(withLevels(loaded, T));
-  const layers = [...runGolden(workload, 'ann', progress)].map((result) => ({ gemm: result.gemm, outputs: result.output.data }));
+  const layers = [...runGolden(workload, 'ann', progress)].map((result) => ({ gemm: result.gemm, outputs: result.levels }));
   return { T, workload, layers };
 }

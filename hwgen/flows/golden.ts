@@ -2,10 +2,10 @@
  * Runs a workload through the golden model, layer by layer, chaining outputs
  * (with max-pooling) into the next layer as the contract describes.
  */
-import { annLayer } from '../golden/ann.ts';
-import { snnLayer } from '../golden/snn.ts';
+import { type GoldenPath, fireLevels, layerOutput } from '../golden/output.ts';
+import type { OutputValues } from '../arch/output-stream.ts';
 import { type ColumnStats, type LayerTotals, columnStats, layerTotals } from '../golden/stats.ts';
-import { type Levels, tensorOf } from '../tensor/tensor.ts';
+import { type Int32Tensor, type Levels, tensorOf } from '../tensor/tensor.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
 import { outputTensorOrder, perImage } from '../workload/batch.ts';
 import { lowerToGemm } from '../workload/lower.ts';
@@ -13,24 +13,26 @@ import { maxPool } from '../workload/pool.ts';
 import type { ResolvedLayer, ResolvedWorkload } from '../workload/resolve.ts';
 import { type Progress, silentProgress } from '../util/progress.ts';
 
-/** Which implementation of the contract computes outputs: both give the same bytes. */
-export type GoldenPath = 'ann' | 'snn';
+export type { GoldenPath } from '../golden/output.ts';
 
 export interface GoldenLayerResult {
   readonly layer: ResolvedLayer;
   readonly gemm: GemmLayer;
-  /** `[M,Ho,Wo]` or `[M,N]` output levels. */
-  readonly output: Levels;
+  /** `[M,Ho,Wo]` (`[B,M,Ho,Wo]`) or `[M,N]` output levels, or int32 logits for a layer that outputs its accumulator. */
+  readonly output: Levels | Int32Tensor;
+  /** Y's levels as the cores' fire stage makes them, M×N in the GEMM's order (all 0 for logits): what the cost model takes. */
+  readonly levels: Uint8Array;
   readonly columns: ColumnStats;
   readonly totals: LayerTotals;
 }
 
-/** What the next layer takes from this one: the output, max-pooled when the layer pools. */
 /**
  * What the next layer takes from this one: the output (Y, M×N) in the order of the layer's output tensor, max-pooled
  * image by image when the layer pools.
  */
-export function passOn(layer: ResolvedLayer, output: Uint8Array): Uint8Array {
+export function passOn(layer: ResolvedLayer, output: OutputValues): Uint8Array | undefined {
+  // Logits end the chain: no layer takes them (resolveWorkload refuses one that would).
+  if (!(output instanceof Uint8Array)) return undefined;
   const tensor = outputTensorOrder(layer, output);
   const pool = layer.spec.kind === 'conv2d' ? layer.spec.pool : undefined;
   if (pool === undefined) return tensor;
@@ -54,11 +56,14 @@ export function* runGolden(workload: ResolvedWorkload, path: GoldenPath = 'ann',
     const inputLevels = layer.input?.().data ?? previous;
     if (inputLevels === undefined) throw new Error(`${layer.field} has no input: resolveWorkload lets no such layer through`);
     const gemm = lowerToGemm(layer, inputLevels);
-    const levels = path === 'ann' ? annLayer(gemm) : snnLayer(gemm);
+    const values = layerOutput(gemm, path);
+    const levels = fireLevels(gemm, values);
     const columns = columnStats(gemm, levels);
     const totals = layerTotals(gemm, columns);
     done(`${formatCount(totals.spikes)} spikes, ${formatCount(totals.fires)} output spikes`);
-    yield { layer, gemm, output: tensorOf('u1', layer.outputShape, outputTensorOrder(layer, levels)), columns, totals };
-    previous = passOn(layer, levels);
+    const ordered = outputTensorOrder(layer, values);
+    const output = ordered instanceof Uint8Array ? tensorOf('u1', layer.outputShape, ordered) : tensorOf('i4', layer.outputShape, ordered);
+    yield { layer, gemm, output, levels, columns, totals };
+    previous = passOn(layer, values);
   }
 }

@@ -27,6 +27,7 @@ import type { ResolvedLayer, ResolvedWorkload } from '../workload/resolve.ts';
 import { passOn } from './golden.ts';
 import { layerRunPlan } from './layer-plan.ts';
 import { outputTensorOrder } from '../workload/batch.ts';
+import { type OutputValues, beatsPerOutput } from '../arch/output-stream.ts';
 
 export interface SimOptions {
   readonly policy: PolicyName;
@@ -62,8 +63,8 @@ export interface LayerSimResult {
   readonly predictedEnergyPj: number;
   /** Everything that differs from the golden model or the prediction; empty when the layer checks. */
   readonly problems: readonly string[];
-  /** The RTL's output levels, the layer's output shape. */
-  readonly outputs: Uint8Array;
+  /** The RTL's output levels (or logits), the layer's output shape. */
+  readonly outputs: OutputValues;
   readonly outputShape: readonly number[];
   /** Where the layer's RTL, program and captures are. */
   readonly workDir: string;
@@ -85,14 +86,14 @@ function measuredEvents(program: LayerProgram, readback: LayerReadback, design: 
     events.sram_byte += counters.sram_byte + counters.feeder_words * bytesPerWord(kind, design) + counters.entries * design.buffers.schedEntryBytes + counters.levels;
   });
   for (const { tile, busWords } of program.tiles) {
-    const drained = (tile.tile.rowEnd - tile.tile.rowStart) * (tile.tile.colEnd - tile.tile.colStart);
+    const drained = (tile.tile.rowEnd - tile.tile.rowStart) * beatsPerOutput(program.layer) * (tile.tile.colEnd - tile.tile.colStart);
     events.sram_byte += replicaWriteBytes(busWords, design);
     events.sram_byte += busWords.sched * design.buffers.schedEntryBytes + drained;
   }
   return events;
 }
 
-function outputProblems(name: string, rtl: Uint8Array, golden: Uint8Array, N: number): { count: number; problems: string[] } {
+function outputProblems(name: string, rtl: OutputValues, golden: OutputValues, N: number): { count: number; problems: string[] } {
   let count = 0;
   let first = -1;
   for (let i = 0; i < golden.length; i++) {
@@ -103,7 +104,8 @@ function outputProblems(name: string, rtl: Uint8Array, golden: Uint8Array, N: nu
   }
   if (count === 0) return { count, problems: [] };
   const m = Math.floor(first / N), n = first % N;
-  return { count, problems: [`${name}: ${count} of ${golden.length} output levels differ from the golden model; first Y[${m}, ${n}] = ${rtl[first]}, expected ${golden[first]}`] };
+  const what = golden instanceof Int32Array ? 'logits' : 'output levels';
+  return { count, problems: [`${name}: ${count} of ${golden.length} ${what} differ from the golden model; first Y[${m}, ${n}] = ${rtl[first]}, expected ${golden[first]}`] };
 }
 
 function timingProblems(name: string, prediction: LayerPrediction, readback: LayerReadback): string[] {

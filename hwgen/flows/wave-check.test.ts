@@ -156,7 +156,7 @@ const MUTATIONS: readonly Edit[] = [
       '    assign load_ready    = (state == S_IDLE);\n',
   },
   { file: 'hwgen_qcfs_fire.v', from: 'assign out_valid     = (state == S_EMIT);', to: 'assign out_valid     = (state == S_EMIT) && !(mut_drop && mut_at);' },
-  { file: 'hwgen_qcfs_fire.v', from: 'assign out_level     = levels[emit_index*8 +: 8];', to: 'assign out_level     = levels[emit_index*8 +: 8] ^ ((mut_flip && mut_at) ? 8\'h04 : 8\'h00);' },
+  { file: 'hwgen_qcfs_fire.v', from: 'assign out_level     = logit_mode ? logits[emit_index*8 +: 8] : levels[emit_index[LANE_W-1:0]*8 +: 8];', to: 'assign out_level     = (logit_mode ? logits[emit_index*8 +: 8] : levels[emit_index[LANE_W-1:0]*8 +: 8]) ^ ((mut_flip && mut_at) ? 8\'h04 : 8\'h00);' },
   { file: 'hwgen_qcfs_fire.v', from: 'S_EMIT: if (out_ready) begin', to: 'S_EMIT: if (out_ready && !(mut_dup && mut_at)) begin' },
   // The feeder: at its first stall, valid drops, or the data's bit 0 flips.
   {

@@ -26,6 +26,7 @@ function layerStats(result: GoldenLayerResult) {
     K: gemm.K,
     N: gemm.N,
     T: gemm.T,
+    output: layer.output,
     inLevels: gemm.inLevels,
     outputShape: layer.outputShape,
     totals,

@@ -102,7 +102,8 @@ export async function simulateIntoDir(accelerator: Accelerator, workload: Resolv
   const { clockMHz } = accelerator.config;
   const layers: LayerJson[] = [];
   for await (const layer of simulateWorkload(accelerator, workload, options)) {
-    await writeFile(join(dir, `${layer.name}.y.npy`), encodeNpy(tensorOf('u1', layer.outputShape, layer.outputs)));
+    const y = layer.outputs instanceof Uint8Array ? tensorOf('u1', layer.outputShape, layer.outputs) : tensorOf('i4', layer.outputShape, layer.outputs);
+    await writeFile(join(dir, `${layer.name}.y.npy`), encodeNpy(y));
     if (layer.waveform !== undefined) {
       await mkdir(join(dir, 'waves'), { recursive: true });
       await copyFile(layer.waveform, join(dir, 'waves', `${layer.name}.${options.trace}`));

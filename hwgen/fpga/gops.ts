@@ -9,7 +9,7 @@ import type { Accelerator } from '../config/load-config.ts';
 import { evaluatePolicy } from '../cost/layer-compare.ts';
 import { designOf, tileLayer } from '../cost/layer.ts';
 import { runGolden } from '../flows/golden.ts';
-import { annLayer } from '../golden/ann.ts';
+import { fireLevels } from '../golden/output.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
 import type { PolicyName } from '../schedule/types.ts';
 import type { ResolvedWorkload } from '../workload/resolve.ts';
@@ -56,7 +56,7 @@ export function opsPerCycle(accelerator: Accelerator, workload: ResolvedWorkload
   for (const result of runGolden(workload, 'ann')) {
     const { M, K, N } = result.gemm;
     ops += 2 * M * K * N;
-    cycles += evaluatePolicy(result.gemm, design, policy, { seed, outputs: result.output.data }).prediction.cycles;
+    cycles += evaluatePolicy(result.gemm, design, policy, { seed, outputs: result.levels }).prediction.cycles;
   }
   return totals(workload.name, policy, workload.layers.length, ops, cycles);
 }
@@ -68,7 +68,7 @@ export function opsPerCycleOfGemms(accelerator: Accelerator, name: string, layer
   let ops = 0, cycles = 0;
   for (const layer of layers) {
     ops += 2 * layer.M * layer.K * layer.N;
-    cycles += evaluatePolicy(layer, design, policy, { seed, outputs: annLayer(layer) }).prediction.cycles;
+    cycles += evaluatePolicy(layer, design, policy, { seed, outputs: fireLevels(layer) }).prediction.cycles;
   }
   return totals(name, policy, layers.length, ops, cycles);
 }

@@ -67,3 +67,13 @@ export function annColumn(layer: GemmLayer, n: number): Uint8Array {
   }
   return out;
 }
+
+/** Logits `acc + b` (`M×N`, row-major) of the whole layer on the ANN path: the accumulator before the output stage. */
+export function annLogits(layer: GemmLayer): Float64Array {
+  const acc = annAccumulate(layer);
+  for (let m = 0; m < layer.M; m++) {
+    const bias = layer.bias[m] ?? 0;
+    for (let n = 0; n < layer.N; n++) acc[m * layer.N + n] = (acc[m * layer.N + n] ?? 0) + bias;
+  }
+  return acc;
+}

@@ -39,6 +39,8 @@ export function fire(membrane: number, theta: number, T: number): number {
 
 export interface SnnColumnResult {
   readonly levels: Uint8Array;
+  /** V[m] after the window, before the fire step: acc + b + floor(θ/2). */
+  readonly membranes: Float64Array;
   /** Spike events generated, S[n]. */
   readonly spikes: number;
   /** Accumulator additions performed, M·S[n]. */
@@ -65,7 +67,7 @@ export function snnColumn(layer: GemmLayer, n: number): SnnColumnResult {
     levels[m] = fire(V[m] ?? 0, layer.theta[m] ?? 1, layer.T);
     fires += levels[m] ?? 0;
   }
-  return { levels, spikes, additions, fires };
+  return { levels, membranes: V.slice(), spikes, additions, fires };
 }
 
 /** Output levels `Y` (`M×N`, row-major) of the whole layer on the SNN path. */
@@ -74,6 +76,16 @@ export function snnLayer(layer: GemmLayer): Uint8Array {
   for (let n = 0; n < layer.N; n++) {
     const { levels } = snnColumn(layer, n);
     for (let m = 0; m < layer.M; m++) out[m * layer.N + n] = levels[m] ?? 0;
+  }
+  return out;
+}
+
+/** Logits `acc + b` (`M×N`, row-major) of the whole layer on the SNN path: the membrane after the window, minus floor(θ/2). */
+export function snnLogits(layer: GemmLayer): Float64Array {
+  const out = new Float64Array(layer.M * layer.N);
+  for (let n = 0; n < layer.N; n++) {
+    const { membranes } = snnColumn(layer, n);
+    for (let m = 0; m < layer.M; m++) out[m * layer.N + n] = (membranes[m] ?? 0) - phi(layer.theta[m] ?? 1);
   }
   return out;
 }

@@ -17,6 +17,7 @@ import { type LayerTile, tileSubLayer } from '../cost/layer-tiling.ts';
 import type { CoreKind, Schedule } from '../schedule/types.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
 import { CheckError } from '../errors.ts';
+import { type OutputValues, beatsPerOutput, configT, outputKindOf, valuesFromStream } from '../arch/output-stream.ts';
 import { type Capture, type PortValues, ProgramBuilder, decodeCapture } from './program.ts';
 
 /** One tile of a layer as the host runs it: what the cost model's tile prediction holds. */
@@ -101,7 +102,7 @@ function tileConfig(accelerator: Accelerator, sub: GemmLayer, schedule: Schedule
   const params = coreParamsOf(accelerator);
   const { entryBits } = accelTopWidths(accelerator);
   const entries = schedule.cores.reduce((word, core, c) => word | (BigInt(core.columns.length) << BigInt(c * entryBits)), 0n);
-  const values: Record<string, bigint | number> = { cfg_t: sub.T, cfg_entries: entries };
+  const values: Record<string, bigint | number> = { cfg_t: configT(sub), cfg_entries: entries };
   for (const kind of CORE_KINDS) if (uses(schedule, kind)) Object.assign(values, CORE_KIND_ARCH[kind].config(sub, params));
   return values;
 }
@@ -125,7 +126,7 @@ function emitTile(builder: ProgramBuilder, accelerator: Accelerator, layer: Gemm
   builder.mark(tileMark(t, 2));
   const bankCaptures = tile.schedule.cores.map((core, c) => {
     let first = -1;
-    for (let addr = 0; addr < core.columns.length * sub.M; addr++) {
+    for (let addr = 0; addr < core.columns.length * sub.M * beatsPerOutput(sub); addr++) {
       const index = builder.capture({ ob_rd_core: c, ob_rd_addr: addr });
       if (first < 0) first = index;
     }
@@ -163,8 +164,8 @@ export interface TileMeasurement {
 }
 
 export interface LayerReadback {
-  /** Y (M×N row-major) as the RTL computed it. */
-  readonly outputs: Uint8Array;
+  /** Y (M×N row-major) as the RTL computed it: levels, or logits assembled from their four bytes. */
+  readonly outputs: OutputValues;
   readonly tiles: readonly TileMeasurement[];
   /** Σ tile cycles. */
   readonly cycles: number;
@@ -189,18 +190,20 @@ export function readLayer(program: LayerProgram, captures: readonly Capture[], m
     if (cycle === undefined) throw new RangeError(`mark ${id} is missing`);
     return cycle;
   };
-  const outputs = new Uint8Array(layer.M * layer.N);
+  // The bytes the cores streamed, (M·beats)×N: a bank holds a column's M_tile·beats bytes in stream order.
+  const beats = beatsPerOutput(layer);
+  const bytes = new Uint8Array(layer.M * beats * layer.N);
   const tiles = program.tiles.map(({ tile, bankCaptures }, t): TileMeasurement => {
     const { rowStart, rowEnd, colStart } = tile.tile;
-    const M = rowEnd - rowStart;
+    const rows = (rowEnd - rowStart) * beats;
     let cntCycles = 0;
     tile.schedule.cores.forEach((core, c) => {
       const first = bankCaptures[c] ?? -1;
       core.columns.forEach((n, i) => {
-        for (let m = 0; m < M; m++) {
-          const values = decoded(first + i * M + m, 'ob_rd_data', 'cnt_cycles');
-          if (i === 0 && m === 0) cntCycles = Number(values.cnt_cycles);
-          outputs[(rowStart + m) * layer.N + colStart + n] = Number(values.ob_rd_data);
+        for (let r = 0; r < rows; r++) {
+          const values = decoded(first + i * rows + r, 'ob_rd_data', 'cnt_cycles');
+          if (i === 0 && r === 0) cntCycles = Number(values.cnt_cycles);
+          bytes[(rowStart * beats + r) * layer.N + colStart + n] = Number(values.ob_rd_data);
         }
       });
     });
@@ -210,5 +213,5 @@ export function readLayer(program: LayerProgram, captures: readonly Capture[], m
   const counters = Array.from({ length: program.cores }, (_, c) =>
     Object.fromEntries(ACCEL_COUNTERS.map((name, i) => [name, Number(decoded(program.counterCaptures + c * ACCEL_COUNTERS.length + i, 'cnt_rd_data').cnt_rd_data)])) as Record<AccelCounter, number>,
   );
-  return { outputs, tiles, cycles: tiles.reduce((sum, tile) => sum + tile.cycles, 0), counters };
+  return { outputs: valuesFromStream(bytes, outputKindOf(layer), layer.M, layer.N), tiles, cycles: tiles.reduce((sum, tile) => sum + tile.cycles, 0), counters };
 }

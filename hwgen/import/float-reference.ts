@@ -1,7 +1,8 @@
 /**
  * The recognised float network evaluated in float64 on uint8 images, layer by layer, giving each layer's float QCFS
- * levels in the order of the golden model's `<layer>.y.npy` (`[B,M,Ho,Wo]` for conv2d, `[M,B]` for gemm), so that
- * `hwgen import --images` can count how many levels the integer model changes.
+ * levels (and the final classifier's logits) in the order of the golden model's `<layer>.y.npy` (`[B,M,Ho,Wo]` for
+ * conv2d, `[M,B]` for gemm), so that `hwgen import --images` can count how many levels and classes the integer model
+ * changes.
  */
 import type { RecognisedNetwork, FloatLayer } from './recognise.ts';
 
@@ -54,23 +55,42 @@ function pool(levels: Uint8Array, shape: readonly number[], size: number, stride
   return out;
 }
 
-/** Float QCFS levels of every QCFS layer for `images` (B images of the network's input shape, raw uint8). */
-export function floatLevels(network: RecognisedNetwork, images: Uint8Array, count: number): Uint8Array[] {
+export interface FloatReference {
+  /** Per QCFS layer (network.layers order), its float levels. */
+  readonly levels: Uint8Array[];
+  /** The classifier's float logits `[M, B]` (gemm) or `[B, M, Ho, Wo]` (conv2d), when the network ends in one. */
+  readonly logits: Float64Array | undefined;
+}
+
+/** The float network on `images` (B images of the network's input shape, raw uint8): QCFS levels and final logits. */
+export function floatReference(network: RecognisedNetwork, images: Uint8Array, count: number): FloatReference {
   const perImage = network.inputShape.reduce((a, b) => a * b, 1);
-  const results = network.layers.map((layer) => new Uint8Array(layer.outputShape.reduce((a, b) => a * b, 1) * count));
+  const levels = network.layers.map((layer) => new Uint8Array(layer.outputShape.reduce((a, b) => a * b, 1) * count));
+  const classifier = network.classifier;
+  const logits = classifier === undefined ? undefined : new Float64Array(classifier.outputShape.reduce((a, b) => a * b, 1) * count);
   for (let b = 0; b < count; b++) {
     let x = Float64Array.from(images.subarray(b * perImage, (b + 1) * perImage), (v) => v * network.inputScale);
     network.layers.forEach((layer, index) => {
       const qcfs = layer.qcfs;
       if (qcfs === undefined) return;
       const z = layer.kind === 'conv2d' ? conv(layer, x) : gemm(layer, x);
-      const levels = Uint8Array.from(z, (v) => Math.min(qcfs.T, Math.max(0, Math.floor(v * qcfs.a + 0.5))));
-      const result = results[index] as Uint8Array;
-      if (layer.kind === 'conv2d') result.set(levels, b * levels.length);
-      else levels.forEach((level, m) => (result[m * count + b] = level));
-      const passed = layer.pool === undefined ? levels : pool(levels, layer.outputShape, layer.pool.size, layer.pool.stride);
+      const out = Uint8Array.from(z, (v) => Math.min(qcfs.T, Math.max(0, Math.floor(v * qcfs.a + 0.5))));
+      place(levels[index] as Uint8Array, out, layer.kind, b, count);
+      const passed = layer.pool === undefined ? out : pool(out, layer.outputShape, layer.pool.size, layer.pool.stride);
       x = Float64Array.from(passed, (level) => level * qcfs.outScale);
     });
+    if (classifier !== undefined && logits !== undefined) place(logits, classifier.kind === 'conv2d' ? conv(classifier, x) : gemm(classifier, x), classifier.kind, b, count);
   }
-  return results;
+  return { levels, logits };
+}
+
+/** Image b's values into the golden model's order: `[B, ...]` for conv2d, `[M, B]` for gemm. */
+function place<A extends Uint8Array | Float64Array>(target: A, values: A, kind: FloatLayer['kind'], b: number, count: number): void {
+  if (kind === 'conv2d') target.set(values, b * values.length);
+  else values.forEach((value, m) => (target[m * count + b] = value));
+}
+
+/** Float QCFS levels of every QCFS layer for `images` (B images of the network's input shape, raw uint8). */
+export function floatLevels(network: RecognisedNetwork, images: Uint8Array, count: number): Uint8Array[] {
+  return floatReference(network, images, count).levels;
 }

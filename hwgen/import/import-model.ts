@@ -3,8 +3,9 @@
  *
  * DIR (written through a temporary sibling, so it appears whole or not at all) holds `workload.yaml`, per layer
  * `<name>.w.npy` (int8), `<name>.b.npy` and `<name>.theta.npy` (int32), `input.npy` when calibration images are given,
- * `classifier.w.npy` / `classifier.b.npy` for the final layer without QCFS (hwgen cannot output logits yet, so the
- * workload stops before it), and `import.json` with every layer's λ, T, scales and quantisation errors.
+ * and `import.json` with every layer's λ, T, scales and quantisation errors. A final layer without QCFS (the
+ * classifier) becomes a layer with `output: accumulator`: its int32 logits `acc + b` are the float logits divided by
+ * its `logitScales` (import.json), so their argmax is the class.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -17,7 +18,7 @@ import { writeDirAtomically } from '../util/atomic-dir.ts';
 import { loadManifestFile } from '../workload/load-manifest.ts';
 import type { TensorSource, WorkloadManifestInput } from '../workload/manifest-schema.ts';
 import { resolveWorkload } from '../workload/resolve.ts';
-import { floatLevels } from './float-reference.ts';
+import { floatReference } from './float-reference.ts';
 import { readOnnxGraph } from './onnx-graph.ts';
 import { type QuantisedLayer, quantiseLayer } from './quantise.ts';
 import { type RecognisedNetwork, recogniseNetwork } from './recognise.ts';
@@ -34,11 +35,19 @@ export interface LayerMismatch {
   readonly fraction: number;
 }
 
+/** How often the integer logits' argmax equals the float network's, on the calibration images. */
+export interface ClassAgreement {
+  readonly images: number;
+  readonly agreeing: number;
+}
+
 export interface ImportResult {
   readonly network: RecognisedNetwork;
   readonly layers: readonly QuantisedLayer[];
+  /** The final layer without QCFS, imported as `output: accumulator`. */
   readonly classifier: QuantisedLayer | undefined;
   readonly mismatches: readonly LayerMismatch[] | undefined;
+  readonly classes: ClassAgreement | undefined;
   readonly report: unknown;
   /** One line per layer, and one for the classifier. */
   readonly lines: readonly string[];
@@ -112,21 +121,44 @@ function layerReport(q: QuantisedLayer, mismatch: LayerMismatch | undefined): Re
   };
 }
 
-function manifestOf(name: string, network: RecognisedNetwork, layers: readonly QuantisedLayer[], input: TensorSource): WorkloadManifestInput {
+function manifestOf(name: string, layers: readonly QuantisedLayer[], classifier: QuantisedLayer | undefined, input: TensorSource): WorkloadManifestInput {
+  const all = classifier === undefined ? layers : [...layers, classifier];
   return {
     name,
-    description: `imported from ${name}.onnx by hwgen import (QCFS layers; the final classifier is in classifier.w.npy, see import.json)`,
-    layers: layers.map((q, index) => {
+    description: `imported from ${name}.onnx by hwgen import${classifier === undefined ? '' : ` (${classifier.layer.name}: logits, see import.json for their scales)`}`,
+    layers: all.map((q, index) => {
       const l = q.layer;
-      const common = {
-        name: l.name, T: l.qcfs?.T ?? 1, ...(index === 0 ? { inLevels: 255, input } : {}),
-        weights: `${l.name}.w.npy`, bias: `${l.name}.b.npy`, theta: `${l.name}.theta.npy`,
-      };
+      const output = l.qcfs === undefined
+        ? { output: 'accumulator' as const }
+        : { T: l.qcfs.T, theta: `${l.name}.theta.npy` };
+      const common = { name: l.name, ...(index === 0 ? { inLevels: 255, input } : {}), weights: `${l.name}.w.npy`, bias: `${l.name}.b.npy`, ...output };
       return l.kind === 'conv2d'
         ? { ...common, kind: 'conv2d' as const, stride: l.stride, padding: l.padding, ...(l.pool === undefined ? {} : { pool: { size: l.pool.size, stride: l.pool.stride } }) }
         : { ...common, kind: 'gemm' as const };
     }),
   };
+}
+
+/** Argmax over the M rows of an `[M, B]` matrix, per column. */
+function argmaxColumns(values: ArrayLike<number>, M: number, B: number): number[] {
+  return Array.from({ length: B }, (_, b) => {
+    let best = 0;
+    for (let m = 1; m < M; m++) if ((values[m * B + b] ?? 0) > (values[best * B + b] ?? 0)) best = m;
+    return best;
+  });
+}
+
+/** The float value of each int32 logit of an `[M, B]` matrix: z·logitScale[m] (all equal unless QDQ scales differ). */
+function scaledLogits(logits: ArrayLike<number>, classifier: QuantisedLayer | undefined): Float64Array {
+  const scales = classifier?.weightScales;
+  const B = scales === undefined ? 1 : logits.length / scales.length;
+  return Float64Array.from({ length: logits.length }, (_, i) => (logits[i] ?? 0) * (scales?.[Math.floor(i / B)] ?? 1));
+}
+
+function classAgreement(integer: ArrayLike<number>, float: ArrayLike<number>, M: number, B: number): ClassAgreement {
+  const mine = argmaxColumns(integer, M, B);
+  const theirs = argmaxColumns(float, M, B);
+  return { images: B, agreeing: mine.filter((c, b) => c === theirs[b]).length };
 }
 
 export async function importOnnx(modelFile: string, options: ImportOptions): Promise<ImportResult> {
@@ -138,16 +170,16 @@ export async function importOnnx(modelFile: string, options: ImportOptions): Pro
     layers.push(quantiseLayer(modelFile, layer, scale));
     scale = layer.qcfs?.outScale ?? 1;
   }
-  const classifier = network.classifier === undefined ? undefined : quantiseLayer(modelFile, network.classifier, scale);
+  const classifier = network.classifier === undefined ? undefined : quantiseLayer(modelFile, network.classifier, scale, true);
   const images = options.images === undefined ? undefined : await readImages(options.images, network);
   const first = network.layers[0];
   const name = basename(modelFile).replace(/\.onnx$/i, '') || 'imported';
 
   return writeDirAtomically(options.out, async (dir) => {
-    for (const q of layers) {
+    for (const q of classifier === undefined ? layers : [...layers, classifier]) {
       await writeFile(join(dir, `${q.layer.name}.w.npy`), encodeNpy(tensorOf('i1', q.layer.weightShape, q.weights)));
       await writeFile(join(dir, `${q.layer.name}.b.npy`), encodeNpy(tensorOf('i4', [q.bias.length], q.bias)));
-      await writeFile(join(dir, `${q.layer.name}.theta.npy`), encodeNpy(tensorOf('i4', [q.bias.length], q.theta ?? new Int32Array(q.bias.length))));
+      if (q.theta !== undefined) await writeFile(join(dir, `${q.layer.name}.theta.npy`), encodeNpy(tensorOf('i4', [q.bias.length], q.theta)));
     }
     let input: TensorSource;
     if (images !== undefined && first !== undefined) {
@@ -166,46 +198,47 @@ export async function importOnnx(modelFile: string, options: ImportOptions): Pro
       input = { synthetic: { shape, density: 1, values: 'uniform', pattern: 'uniform', seed: 0 } };
     }
     const manifestFile = join(dir, 'workload.yaml');
-    await writeFile(manifestFile, `# written by hwgen import from ${basename(modelFile)}\n${stringify(manifestOf(name, network, layers, input))}`);
+    await writeFile(manifestFile, `# written by hwgen import from ${basename(modelFile)}\n${stringify(manifestOf(name, layers, classifier, input))}`);
     // The written workload must resolve; with images, run it and count the levels that differ from the float network.
     const workload = await resolveWorkload(await loadManifestFile(manifestFile));
     let mismatches: LayerMismatch[] | undefined;
+    let classes: ClassAgreement | undefined;
     if (images !== undefined) {
-      const reference = floatLevels(network, images.data, images.count);
+      const reference = floatReference(network, images.data, images.count);
       mismatches = [];
       for (const result of runGolden(workload)) {
-        const expected = reference[result.layer.index] as Uint8Array;
+        const expected = reference.levels[result.layer.index];
+        if (expected === undefined) {
+          if (reference.logits !== undefined && result.layer.spec.kind === 'gemm') classes = classAgreement(scaledLogits(result.output.data, classifier), reference.logits, result.gemm.M, result.gemm.N);
+          continue;
+        }
         let differing = 0;
         result.output.data.forEach((level, i) => (differing += level === expected[i] ? 0 : 1));
         mismatches.push({ levels: expected.length, differing, fraction: expected.length === 0 ? 0 : differing / expected.length });
       }
     }
-    let classifierReport: Record<string, unknown> | null = null;
-    if (classifier !== undefined) {
-      await writeFile(join(dir, 'classifier.w.npy'), encodeNpy(tensorOf('i1', classifier.layer.weightShape, classifier.weights)));
-      await writeFile(join(dir, 'classifier.b.npy'), encodeNpy(tensorOf('i4', [classifier.bias.length], classifier.bias)));
-      classifierReport = {
-        ...layerReport(classifier, undefined),
-        weights: 'classifier.w.npy', bias: 'classifier.b.npy',
-        note: 'The final layer has no QCFS activation and hwgen cannot output logits yet, so the workload stops before it. ' +
-          'logits[m] ≈ weightScales[m]·inputScale·(Σ_k w[m,k]·x[k] + b[m]) with x the last layer\'s output levels.',
-      };
-    }
+    const classifierReport = classifier === undefined ? [] : [{
+      ...layerReport(classifier, undefined),
+      output: 'accumulator',
+      logitScales: Array.from(classifier.weightScales, (s) => s * classifier.inputScale),
+      ...(classes === undefined ? {} : { classAgreement: classes }),
+      note: 'int32 logits z[m] = Σ_k w[m,k]·x[k] + b[m]; the float logit is logitScales[m]·z[m], and argmax_m z[m] is the class (with per-channel scales, compare the scaled values).',
+    }];
     const report = {
       generator: 'hwgen import',
       model: modelFile,
       opset: graph.opset,
       input: { name: graph.inputName, shape: network.inputShape, inLevels: 255, scale: network.inputScale, scaleNode: network.inputScaleNode ?? null, calibrationImages: images?.count ?? 0 },
       quantisation: 'per output channel: s_w = max|w|/127, w = round(w/s_w); s_x = λ_prev/T_prev (input scale for the first layer); b = round(b/(s_w·s_x)); θ = round(λ/(s_w·s_x·T)) clamped to 1..2^24. The integer QCFS then gives the float levels up to these roundings.',
-      layers: layers.map((q, i) => layerReport(q, mismatches?.[i])),
-      classifier: classifierReport,
+      layers: [...layers.map((q, i) => layerReport(q, mismatches?.[i])), ...classifierReport],
     };
     await writeFile(join(dir, 'import.json'), `${JSON.stringify(report, null, 2)}\n`);
     const lines = layers.map((q, i) => layerLine(q, mismatches?.[i]));
     if (classifier !== undefined) {
-      lines.push(`${layerLine(classifier, undefined)}: final classifier without QCFS, not in the workload (hwgen cannot output logits yet); written to classifier.w.npy / classifier.b.npy, scales in import.json`);
+      const agreement = classes === undefined ? '' : `, classes agree with the float network on ${classes.agreeing} of ${classes.images} images`;
+      lines.push(`${layerLine(classifier, undefined)}: logits (output: accumulator), weight error ${classifier.exact ? '0 (QDQ int8 read exactly)' : percent(classifier.weightError)}${agreement}`);
     }
-    return { network, layers, classifier, mismatches, report, lines };
+    return { network, layers, classifier, mismatches, classes, report, lines };
   });
 }
 

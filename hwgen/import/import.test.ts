@@ -102,7 +102,7 @@ function modelBytes(mutate?: Mutation): Uint8Array {
 }
 
 /** The float network in float64, written out with the ONNX ops' own arithmetic: each QCFS layer's levels. */
-function floatReference(pixels: Uint8Array, B: number): { l1: number[]; l2: number[]; l3: number[] } {
+function floatReference(pixels: Uint8Array, B: number): { l1: number[]; l2: number[]; l3: number[]; logits: number[] } {
   const w1 = floatWeights(P1), b1 = floatBias(P1, sx1), w2 = floatWeights(P2), b2 = floatBias(P2, sx2), w3 = floatWeights(P3), b3 = floatBias(P3, sx3);
   const conv = (x: number[], C: number, Hs: number, Ws: number, w: number[], b: number[], M: number): number[] => {
     const out: number[] = [];
@@ -143,7 +143,15 @@ function floatReference(pixels: Uint8Array, B: number): { l1: number[]; l2: numb
       l3[m * B + b] = orderA(z, lam3, P3.T);
     }
   }
-  return { l1, l2, l3 };
+  // fc2 on fc1's values l·λ3/T3 (w4 stored [K, M]): logits [M, B].
+  const logits = new Array<number>(CLS_M * B).fill(0);
+  for (let b = 0; b < B; b++)
+    for (let m = 0; m < CLS_M; m++) {
+      let z = clsBias[m] ?? 0;
+      for (let k = 0; k < CLS_K; k++) z += (clsWeights[k * CLS_M + m] ?? 0) * ((l3[k * B + b] ?? 0) * lam3) / P3.T;
+      logits[m * B + b] = z;
+    }
+  return { l1, l2, l3, logits };
 }
 
 let dir = '';
@@ -169,21 +177,25 @@ describe('hwgen import', () => {
     expect(lines[0]).toMatch(/^conv1: conv2d \[3, 1, 3, 3\] stride 1 pad 1 pool 2\/2 <- Conv conv1, T=4 λ=\S+ θ 1575\.\.7875, weight error 0\.00%, θ rounding \S+, levels differing 0\.00% of 768$/);
     expect(lines[1]).toMatch(/^conv2: conv2d \[4, 3, 3, 3\] stride 1 pad 1 <- Conv conv2, T=3 .* θ 15\.\.255, .*levels differing 0\.00% of 256$/);
     expect(lines[2]).toMatch(/^fc1: gemm \[6, 64\] <- Gemm fc1, T=5 .* θ 5\.\.195, .*levels differing 0\.00% of 24$/);
-    expect(lines[3]).toMatch(/^fc2: gemm \[3, 6\] <- Gemm fc2: final classifier without QCFS, not in the workload/);
+    expect(lines[3]).toMatch(/^fc2: gemm \[3, 6\] <- Gemm fc2: logits \(output: accumulator\), weight error \S+%, classes agree with the float network on 4 of 4 images$/);
 
     const npy = async (name: string) => decodeNpy(new Uint8Array(await readFile(join(out, name))), name);
     expect(Array.from((await npy('conv1.w.npy')).data)).toEqual(P1.ints);
     expect(Array.from((await npy('conv2.theta.npy')).data)).toEqual([255, 85, 51, 15]);
     expect(Array.from((await npy('fc1.b.npy')).data)).toEqual(P3.biasInts);
-    const cls = await npy('classifier.w.npy');
+    const cls = await npy('fc2.w.npy');
     expect(cls.shape).toEqual([CLS_M, CLS_K]);
+    expect(existsSync(join(out, 'fc2.theta.npy'))).toBe(false);
     const report = JSON.parse(await readFile(join(out, 'import.json'), 'utf8'));
-    expect(report.layers.map((l: { name: string; T: number }) => [l.name, l.T])).toEqual([['conv1', 4], ['conv2', 3], ['fc1', 5]]);
+    expect(report.layers.map((l: { name: string; T?: number; output?: string }) => [l.name, l.T ?? l.output])).toEqual([['conv1', 4], ['conv2', 3], ['fc1', 5], ['fc2', 'accumulator']]);
     expect(report.layers[0].lambda).toBeCloseTo(lam1, 9);
     expect(report.layers[1].lambda).toBeCloseTo(P2.T / c1, 9);
-    expect(report.classifier.weights).toBe('classifier.w.npy');
+    const classifier = report.layers[3];
+    // One weight scale for the whole classifier, so the int32 logits' argmax is the float logits' argmax.
+    expect(new Set(classifier.logitScales).size).toBe(1);
+    expect(classifier.classAgreement).toEqual({ images: B, agreeing: B });
     for (let m = 0; m < CLS_M; m++) {
-      const s = report.classifier.weightScales[m] as number;
+      const s = classifier.weightScales[m] as number;
       for (let k = 0; k < CLS_K; k++) expect(Math.abs((cls.data[m * CLS_K + k] ?? 0) * s - (clsWeights[k * CLS_M + m] ?? 0))).toBeLessThanOrEqual(s / 2 + 1e-12);
     }
 
@@ -193,6 +205,9 @@ describe('hwgen import', () => {
     expect(outputs[0]).toEqual(reference.l1);
     expect(outputs[1]).toEqual(reference.l2);
     expect(outputs[2]).toEqual(reference.l3);
+    // Logits: the float logits over the logit scale, up to the quantisation of the classifier's weights and bias.
+    const scale = classifier.logitScales[0] as number;
+    outputs[3]!.forEach((z, i) => expect(Math.abs(z * scale - (reference.logits[i] ?? 0))).toBeLessThan(0.02 * Math.max(1, Math.abs(reference.logits[i] ?? 0))));
     // The levels are not trivial: every layer uses more than two distinct levels.
     for (const levels of [reference.l1, reference.l2, reference.l3]) expect(new Set(levels).size).toBeGreaterThan(2);
     expect([...runGolden(workload, 'snn')].map((result) => Array.from(result.output.data))).toEqual(outputs);
@@ -203,7 +218,7 @@ describe('hwgen import', () => {
     const run = await runCli('import', join(dir, 'qcfs.onnx'), '--out', out);
     expect(run.code).toBe(0);
     const workload = await resolveWorkload(await loadManifestFile(join(out, 'workload.yaml')));
-    expect(workload.layers.map((layer) => layer.spec.name)).toEqual(['conv1', 'conv2', 'fc1']);
+    expect(workload.layers.map((layer) => [layer.spec.name, layer.output])).toEqual([['conv1', 'levels'], ['conv2', 'levels'], ['fc1', 'levels'], ['fc2', 'accumulator']]);
   });
 
   const bad: [string, (file: string) => Promise<void>, string][] = [

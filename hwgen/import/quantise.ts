@@ -1,7 +1,8 @@
 /**
  * Float QCFS layers to the integer contract (docs/numerics.md). Per output channel m:
  *
- *   s_w[m] = max|w[m,:]| / 127,  w_int = round(w / s_w[m])          (int8; exact for QDQ weights)
+ *   s_w[m] = max|w[m,:]| / 127,  w_int = round(w / s_w[m])          (int8; exact for QDQ weights; the classifier
+ *            takes one scale max|w| / 127 for all its channels, so that its logits' argmax is the class)
  *   s_x    = what one input level stands for: λ_prev/T_prev (the previous QCFS's output scale),
  *            or the input scaling (1/255 after a folded Div(255)) for raw uint8 pixels
  *   b_int  = round(b / (s_w[m]·s_x))
@@ -33,9 +34,15 @@ export interface QuantisedLayer {
   readonly exact: boolean;
 }
 
-export function quantiseLayer(file: string, layer: FloatLayer, inputScale: number): QuantisedLayer {
+/**
+ * `perTensor`: one weight scale for the whole layer (the classifier: its int32 logits then keep the float logits'
+ * order, so their argmax is the class); otherwise one per output channel.
+ */
+export function quantiseLayer(file: string, layer: FloatLayer, inputScale: number, perTensor = false): QuantisedLayer {
   const [M = 0] = layer.weightShape;
   const K = layer.weights.length / M;
+  let layerMax = 0;
+  for (const w of layer.weights) layerMax = Math.max(layerMax, Math.abs(w));
   const weights = new Int8Array(layer.weights.length);
   const scales = new Float64Array(M);
   let weightError = 0;
@@ -46,7 +53,7 @@ export function quantiseLayer(file: string, layer: FloatLayer, inputScale: numbe
     for (let m = 0; m < M; m++) {
       let max = 0;
       for (let k = 0; k < K; k++) max = Math.max(max, Math.abs(layer.weights[m * K + k] ?? 0));
-      const scale = max > 0 ? max / 127 : 1;
+      const scale = perTensor ? (layerMax > 0 ? layerMax / 127 : 1) : max > 0 ? max / 127 : 1;
       scales[m] = scale;
       let error = 0;
       for (let k = 0; k < K; k++) {

@@ -46,7 +46,7 @@ function plannedRun(c1Output?: Uint8Array) {
   const [l1, l2] = workload.layers as [ResolvedWorkload['layers'][number], ResolvedWorkload['layers'][number]];
   const g1 = lowerToGemm(l1, l1.input!().data);
   const p1 = layerRunPlan(ACCELERATOR, g1, 'cost', 0);
-  const g2 = lowerToGemm(l2, passOn(l1, c1Output ?? p1.golden));
+  const g2 = lowerToGemm(l2, passOn(l1, c1Output ?? p1.golden)!);
   const p2 = layerRunPlan(ACCELERATOR, g2, 'cost', 0);
   const result: SimResultJson = {
     generator: 'hwgen test', workload: 'small_conv', design: 'small', configHash: ACCELERATOR.hash, simulator: 'icarus', policy: 'cost', seed: 0, clockMHz: 100,

@@ -5,6 +5,7 @@
  * otherwise the report would draw another schedule than the one simulated. From the plan: the Gantt intervals
  * (layer-timeline.ts), busy cycles, and the energy by event (predicted events × the energy table).
  */
+import type { OutputValues } from '../arch/output-stream.ts';
 import type { Accelerator } from '../config/load-config.ts';
 import { type LayerPrediction, designOf } from '../cost/layer.ts';
 import type { CoreParams } from '../modules/accel/arch.ts';
@@ -19,7 +20,7 @@ import type { GemmLayer } from '../workload/gemm-layer.ts';
 import { lowerToGemm } from '../workload/lower.ts';
 import type { ResolvedLayer, ResolvedWorkload } from '../workload/resolve.ts';
 import { layerTimeline } from './layer-timeline.ts';
-import type { CoreUtilisation, DesignSummary, LayerReport, MismatchSection, ReportData, ResourceSection } from './report-data.ts';
+import type { CoreUtilisation, DesignSummary, LayerReport, MismatchSection, NetworkSummary, ReportData, ResourceSection } from './report-data.ts';
 import { gemmOutputOrder } from '../workload/batch.ts';
 
 /** What result.json says of one layer. */
@@ -33,12 +34,13 @@ export interface SimReportInput {
   /** The table the run was given (`--energy`); DEFAULT_ENERGY_PJ when absent. */
   readonly energyTable?: Readonly<EventCounts>;
   /** The RTL's output of each layer (the run's `<layer>.y.npy`): what the next layer took. The golden output when absent. */
-  readonly outputs?: ReadonlyMap<string, Uint8Array>;
+  readonly outputs?: ReadonlyMap<string, OutputValues>;
   readonly resources?: ResourceSection;
   readonly pareto?: ParetoFile;
   readonly mismatch?: MismatchSection;
   /** Default: `<design> on <workload>`. */
   readonly title?: string;
+  readonly network?: NetworkSummary;
 }
 
 
@@ -56,7 +58,7 @@ export function energyByEvent(events: Readonly<EventCounts>, table: Readonly<Eve
  * One layer's part of the report from its exact prediction (`golden`: its Y) and, when it was simulated, what
  * result.json recorded of it.
  */
-export function layerReportOf(gemm: GemmLayer, prediction: LayerPrediction, golden: Uint8Array, params: CoreParams, table: Readonly<EventCounts>, recorded?: SimLayerJson): LayerReport {
+export function layerReportOf(gemm: GemmLayer, prediction: LayerPrediction, golden: OutputValues, params: CoreParams, table: Readonly<EventCounts>, recorded?: SimLayerJson): LayerReport {
   const timeline = layerTimeline(gemm, prediction, golden, params);
   const simulated = recorded === undefined ? {} : { cycles: recorded.cycles, match: recorded.match, checked: recorded.checked };
   return {
@@ -143,5 +145,6 @@ export function reportFromSim(input: SimReportInput): ReportData {
     ...(input.resources === undefined ? {} : { resources: input.resources }),
     ...(input.pareto === undefined ? {} : { pareto: input.pareto }),
     ...(input.mismatch === undefined ? {} : { mismatch: input.mismatch }),
+    ...(input.network === undefined ? {} : { network: input.network }),
   };
 }

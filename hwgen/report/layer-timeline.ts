@@ -5,6 +5,8 @@
  * snnCoreColumnTimes), from the core's start plus the feeder latency, as the waveform check
  * (flows/wave-check.ts, CoreRun.programCycle) holds the RTL to them beat by beat.
  */
+import { type OutputValues } from '../arch/output-stream.ts';
+import { fireLevels } from '../golden/output.ts';
 import { type ColumnTiming } from '../arch/column-timing.ts';
 import { coreCycleZero } from '../modules/dispatcher/timing.ts';
 import type { CoreParams } from '../modules/accel/arch.ts';
@@ -38,9 +40,9 @@ interface CoreAccumulator {
 }
 
 /** Adds one tile's columns to every core, the tile's start pulse being layer cycle `startPulse`. */
-function addTileColumns(cores: readonly CoreAccumulator[], tile: TilePrediction, startPulse: number, layer: GemmLayer, golden: Uint8Array, params: CoreParams): void {
+function addTileColumns(cores: readonly CoreAccumulator[], tile: TilePrediction, startPulse: number, layer: GemmLayer, levels: Uint8Array, params: CoreParams): void {
   const sub = tileSubLayer(layer, tile.tile);
-  const outputs = tileOutputs(golden, tile.tile, layer);
+  const outputs = tileOutputs(levels, tile.tile, layer);
   tile.schedule.cores.forEach((core, c) => {
     const run = tile.dispatch.cores[c];
     const into = cores[c];
@@ -57,7 +59,8 @@ function addTileColumns(cores: readonly CoreAccumulator[], tile: TilePrediction,
  * Every core's column intervals and the host's load and drain phases of `layer` run as `prediction` says
  * (`golden`: the layer's Y, M×N row-major, which the SNN fire stage's timing depends on).
  */
-export function layerTimeline(layer: GemmLayer, prediction: LayerPrediction, golden: Uint8Array, params: CoreParams): LayerTimeline {
+export function layerTimeline(layer: GemmLayer, prediction: LayerPrediction, golden: OutputValues, params: CoreParams): LayerTimeline {
+  const levels = fireLevels(layer, golden);
   const first = prediction.tiles[0];
   const cores: CoreAccumulator[] = (first?.schedule.cores ?? []).map((core) => ({ core, intervals: [], busy: 0 }));
   const phases: HostPhase[] = [];
@@ -68,7 +71,7 @@ export function layerTimeline(layer: GemmLayer, prediction: LayerPrediction, gol
     const drainStart = startPulse + 1 + tile.runCycles;
     if (tile.loadCycles > 0) phases.push({ kind: 'load', tile: t, start: begin, end: startPulse });
     if (tile.drainCycles > 0) phases.push({ kind: 'drain', tile: t, start: drainStart, end: begin + tile.cycles });
-    addTileColumns(cores, tile, startPulse, layer, golden, params);
+    addTileColumns(cores, tile, startPulse, layer, levels, params);
     begin += tile.cycles;
   });
   return { cores: cores.map(({ core, intervals, busy }) => ({ id: coreId(core), kind: core.kind, intervals, busy })), phases };

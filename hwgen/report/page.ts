@@ -1,7 +1,7 @@
 /**
  * report.html: one self-contained page (inline CSS and SVG, no script, no URL; a Content-Security-Policy that
  * forbids loading anything), a pure function of ReportData so that the same data gives the same bytes.
- * Sections: the design and run, the layers, the schedule as a Gantt chart per layer, utilisation per core, the
+ * Sections: the design and run, the network (accuracy, when the run was a trained network), the layers, the schedule as a Gantt chart per layer, utilisation per core, the
  * energy by event, the resource table, the Pareto plot of an explore run, and the waveform window of a mismatch.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { energyChart, energyRows, energyTable, eventOrder } from './energy-chart.ts';
 import { ganttChart, ganttMergeNote } from './gantt-chart.ts';
 import { isoAreaTable, paretoChart, paretoFrontTable } from './pareto-chart.ts';
-import type { LayerReport, MismatchSection, ReportData } from './report-data.ts';
+import type { LayerReport, MismatchSection, NetworkSummary, ReportData } from './report-data.ts';
 import { resourceTable } from './resource-table.ts';
 import { REPORT_CSS } from './report-style.ts';
 import { element, escapeText, integerText, voidElement } from './svg.ts';
@@ -47,6 +47,10 @@ function summarySection(data: ReportData): string {
   if (design.configHash !== undefined) entries.push(['config sha256', design.configHash]);
   if (run !== undefined) entries.push(['workload', run.workload], ['simulator', run.simulator], ['policy', `${run.policy} (seed ${run.seed})`], ['generator', run.generator]);
   return section('summary', 'Design and run', [definitionList(entries)]);
+}
+
+function networkSection(network: NetworkSummary | undefined): string[] {
+  return network === undefined ? [] : [section('network', 'The network', [definitionList(network)])];
 }
 
 function verdict(value: boolean | undefined, yes: string, no: string): string {
@@ -124,6 +128,7 @@ export function renderReport(data: ReportData): string {
   const body = [
     element('h1', {}, [escapeText(data.title)]),
     summarySection(data),
+    ...networkSection(data.network),
     layersSection(data.layers),
     scheduleSection(data.layers),
     utilisationSection(data),

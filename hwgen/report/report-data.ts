@@ -103,10 +103,15 @@ export interface MismatchSection {
   readonly text?: string;
 }
 
+/** What a real network did on the run's batch (hwgen demo): accuracy, the SNN share, the comparison, as term and value. */
+export type NetworkSummary = readonly (readonly [string, string])[];
+
 export interface ReportData {
   readonly title: string;
   readonly design: DesignSummary;
   readonly run?: RunSummary;
+  /** Present when the run was a trained network on real inputs. */
+  readonly network?: NetworkSummary;
   readonly layers: readonly LayerReport[];
   readonly utilisation: readonly CoreUtilisation[];
   /** pJ per event, the table the energies were computed with. */

@@ -3,6 +3,8 @@
  * layer's `<layer>.y.npy` (the RTL outputs the next layers took) and, when a traced run's waveform check failed,
  * the first layer's mismatch window `waves/<layer>.mismatch.wavedrom.json` with its text report beside it.
  */
+import type { OutputValues } from '../arch/output-stream.ts';
+import type { NetworkSummary } from './report-data.ts';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -41,14 +43,14 @@ export async function readSimResult(dir: string): Promise<SimResultJson> {
 }
 
 /** Each layer's RTL output, where the folder has it. */
-async function readOutputs(dir: string, result: SimResultJson): Promise<Map<string, Uint8Array>> {
-  const outputs = new Map<string, Uint8Array>();
+async function readOutputs(dir: string, result: SimResultJson): Promise<Map<string, OutputValues>> {
+  const outputs = new Map<string, OutputValues>();
   for (const layer of result.layers) {
     const file = join(dir, `${layer.name}.y.npy`);
     if (!existsSync(file)) continue;
     const tensor = await readNpy(file);
-    if (tensor.dtype !== 'u1') throw new InputError(file, 'descr', `dtype ${tensor.dtype}, expected u1 (an RTL output of \`hwgen sim\`)`);
-    outputs.set(layer.name, tensor.data as Uint8Array);
+    if (tensor.dtype === 'i1') throw new InputError(file, 'descr', `dtype ${tensor.dtype}, expected u1 or i4 (an RTL output of \`hwgen sim\`)`);
+    outputs.set(layer.name, tensor.data as OutputValues);
   }
   return outputs;
 }
@@ -87,6 +89,7 @@ export interface SimFolderOptions {
   readonly resources?: ResourceSection;
   readonly pareto?: ParetoFile;
   readonly title?: string;
+  readonly network?: NetworkSummary;
 }
 
 /** The report of the run in `dir` (a `hwgen sim` output folder) of `workload` on `accelerator`. */

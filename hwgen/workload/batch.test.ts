@@ -39,7 +39,7 @@ async function workloadOf(dir: string, shape: readonly number[], data: Uint8Arra
   return resolveWorkload({ manifest: manifestSchema.parse(manifest(file)), file: path, baseDir: dir });
 }
 
-function outputsOf(workload: ResolvedWorkload): Map<string, { shape: readonly number[]; data: Uint8Array }> {
+function outputsOf(workload: ResolvedWorkload): Map<string, { shape: readonly number[]; data: Uint8Array | Int32Array }> {
   return new Map([...runGolden(workload)].map((result) => [result.layer.spec.name, { shape: result.output.shape, data: result.output.data }]));
 }
 

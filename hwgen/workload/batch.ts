@@ -11,22 +11,25 @@ export interface Batched {
   readonly gemm: { readonly M: number; readonly N: number };
 }
 
+/** Levels or logits. */
+type Values = Uint8Array | Int32Array;
+
 /** Y (M×N) as the output tensor: `[B,M,P]` for a batch, Y itself otherwise. */
-export function outputTensorOrder(layer: Batched, y: Uint8Array): Uint8Array {
+export function outputTensorOrder<V extends Values>(layer: Batched, y: V): V {
   return moveImageBlocks(layer, y, 'to-tensor');
 }
 
-/** The output tensor's levels back in Y's order (M×N): for an RTL output read from `<layer>.y.npy`. */
-export function gemmOutputOrder(layer: Batched, tensor: Uint8Array): Uint8Array {
+/** The output tensor's values back in Y's order (M×N): for an RTL output read from `<layer>.y.npy`. */
+export function gemmOutputOrder<V extends Values>(layer: Batched, tensor: V): V {
   return moveImageBlocks(layer, tensor, 'to-gemm');
 }
 
-/** Block (b, m) of P levels sits at m·N + b·P in Y and at (b·M + m)·P in the tensor. */
-function moveImageBlocks(layer: Batched, data: Uint8Array, direction: 'to-tensor' | 'to-gemm'): Uint8Array {
+/** Block (b, m) of P values sits at m·N + b·P in Y and at (b·M + m)·P in the tensor. */
+function moveImageBlocks<V extends Values>(layer: Batched, data: V, direction: 'to-tensor' | 'to-gemm'): V {
   if (layer.batch === undefined) return data;
   const { M, N } = layer.gemm;
   const P = N / layer.batch;
-  const out = new Uint8Array(data.length);
+  const out = data.slice().fill(0) as V;
   for (let b = 0; b < layer.batch; b++) {
     for (let m = 0; m < M; m++) {
       const inY = m * N + b * P;

@@ -4,10 +4,16 @@
  */
 import type { GemmShape } from './shapes.ts';
 
+/** What a layer outputs: QCFS levels, or its int32 accumulator `acc + b` (logits; docs/numerics.md, "Logits"). */
+export const OUTPUT_KINDS = ['levels', 'accumulator'] as const;
+export type OutputKind = (typeof OUTPUT_KINDS)[number];
+
 export interface GemmLayer extends GemmShape {
   readonly name: string;
-  /** Output levels of this layer, 1..255. */
+  /** Output levels of this layer, 1..255 (unused by a layer that outputs its accumulator). */
   readonly T: number;
+  /** Absent: levels. */
+  readonly output?: OutputKind | undefined;
   /** Largest input level (Tin), 1..255. */
   readonly inLevels: number;
   /** `M×K` int8 weights, row-major. */

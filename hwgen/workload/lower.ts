@@ -10,7 +10,8 @@ export function lowerToGemm(layer: ResolvedLayer, inputLevels: Uint8Array): Gemm
   return {
     name: spec.name,
     ...gemm,
-    T: spec.T,
+    T: layer.T,
+    output: layer.output,
     inLevels: layer.inLevels,
     // [M,C,kh,kw] in C order is already W[M,K] row-major with k = (c·kh + i)·kw + j.
     weights: layer.weights().data,

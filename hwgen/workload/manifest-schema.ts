@@ -4,6 +4,7 @@
  * are checked when the workload is resolved (workload/resolve.ts).
  */
 import { z } from 'zod';
+import { OUTPUT_KINDS } from './gemm-layer.ts';
 
 export const MAX_THETA = 2 ** 24;
 
@@ -24,12 +25,13 @@ const layerName = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'must be letters, digits
 
 const commonLayerFields = {
   name: layerName,
-  T: levelCount,
+  T: levelCount.optional().describe('Output levels 1..255; required unless the layer outputs its accumulator.'),
   inLevels: levelCount.optional().describe("Tin; a layer that takes the previous output inherits the previous layer's T."),
   input: tensorSourceSchema.optional(),
   weights: tensorSourceSchema,
   bias: z.union([z.string().min(1), z.number().int().min(-(2 ** 31)).max(2 ** 31 - 1)]).optional().describe('Path of an `[M]` int32 .npy, or one integer for every channel.'),
-  theta: z.union([z.string().min(1), z.number().int().min(1).max(MAX_THETA)]),
+  theta: z.union([z.string().min(1), z.number().int().min(1).max(MAX_THETA)]).optional().describe('Required unless the layer outputs its accumulator.'),
+  output: z.enum(OUTPUT_KINDS).default('levels').describe('`accumulator`: int32 logits acc + b instead of levels (no θ, no T); nothing may take them as input.'),
 };
 
 export const poolSchema = z.strictObject({

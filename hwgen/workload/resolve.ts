@@ -11,6 +11,7 @@ import { type Levels, type Tensor, type Weights, shapeText } from '../tensor/ten
 import type { LayerSpec, SyntheticSpec, TensorSource } from './manifest-schema.ts';
 import { MAX_THETA } from './manifest-schema.ts';
 import type { LoadedManifest } from './load-manifest.ts';
+import type { OutputKind } from './gemm-layer.ts';
 import { type GemmShape, convGemmShape, convOutputShape, poolOutputShape } from './shapes.ts';
 import { syntheticLevels, syntheticWeights } from './synthetic.ts';
 
@@ -19,6 +20,10 @@ export interface ResolvedLayer {
   /** `layers[i]`, the prefix of this layer's field paths in messages. */
   readonly field: string;
   readonly spec: LayerSpec;
+  /** Output levels; 1 (unused) for a layer that outputs its accumulator. */
+  readonly T: number;
+  /** Levels, or the int32 accumulator (logits). */
+  readonly output: OutputKind;
   readonly inLevels: number;
   /** `[C,H,W]` or `[B,C,H,W]` for conv2d, `[K,N]` for gemm. */
   readonly inputShape: readonly number[];
@@ -36,6 +41,7 @@ export interface ResolvedLayer {
   /** `[M,C,kh,kw]` or `[M,K]` weights, flattened in C order they are W[M,K]. */
   readonly weights: () => Weights;
   readonly bias: Int32Array;
+  /** θ per output; all 1 for a layer that outputs its accumulator (so that floor(θ/2) = 0 in both cores). */
   readonly theta: Int32Array;
 }
 
@@ -145,6 +151,7 @@ function checkThetaRange(ctx: Context, theta: Int32Array, spec: LayerSpec, field
 
 interface Upstream {
   readonly T: number;
+  readonly output: OutputKind;
   readonly kind: LayerSpec['kind'];
   readonly shape: readonly number[];
   readonly field: string;
@@ -156,6 +163,7 @@ function inheritedInLevels(ctx: Context, spec: LayerSpec, field: string, upstrea
     return spec.inLevels;
   }
   if (upstream === undefined) throw new InputError(ctx.file, `${field}.input`, 'the first layer must name an input');
+  if (upstream.output === 'accumulator') throw new InputError(ctx.file, `${field}.input`, `${upstream.field} outputs int32 logits (output: accumulator), which no layer takes as input; name an input`);
   if (spec.inLevels !== undefined && spec.inLevels !== upstream.T) {
     throw new InputError(ctx.file, `${field}.inLevels`, `${spec.inLevels} differs from T = ${upstream.T} of ${upstream.field}, whose output this layer takes`);
   }
@@ -176,8 +184,23 @@ function chainedInputShape(ctx: Context, spec: LayerSpec, field: string, upstrea
   return [...upstream.shape];
 }
 
+/** T and θ are required for levels and meaningless for logits; logits are not pooled. Returns the layer's T. */
+function checkOutputFields(ctx: Context, spec: LayerSpec, field: string): number {
+  if (spec.output === 'levels') {
+    if (spec.T === undefined) throw new InputError(ctx.file, `${field}.T`, 'is required (the layer outputs levels 0..T)');
+    if (spec.theta === undefined) throw new InputError(ctx.file, `${field}.theta`, 'is required (the layer outputs levels 0..T)');
+    return spec.T;
+  }
+  const logits = 'has no meaning for a layer that outputs its accumulator (logits acc + b)';
+  if (spec.T !== undefined) throw new InputError(ctx.file, `${field}.T`, logits);
+  if (spec.theta !== undefined) throw new InputError(ctx.file, `${field}.theta`, logits);
+  if (spec.kind === 'conv2d' && spec.pool !== undefined) throw new InputError(ctx.file, `${field}.pool`, logits);
+  return 1;
+}
+
 async function resolveLayer(ctx: Context, spec: LayerSpec, index: number, upstream: Upstream | undefined): Promise<ResolvedLayer> {
   const field = `layers[${index}]`;
+  const T = checkOutputFields(ctx, spec, field);
   const inLevels = inheritedInLevels(ctx, spec, field, upstream);
   const isConv = spec.kind === 'conv2d';
   const inputRole = isConv ? 'uint8 levels [C,H,W] or [B,C,H,W]' : 'uint8 levels [K,N]';
@@ -187,11 +210,11 @@ async function resolveLayer(ctx: Context, spec: LayerSpec, index: number, upstre
   const shapes = isConv ? convShapes(ctx, spec, field, inputShape, weights.shape) : gemmShapes(ctx, field, inputShape, weights.shape);
   const M = shapes.gemm.M;
   const bias = await channelVector(ctx, spec.bias, M, `${field}.bias`, 'int32 bias [M]');
-  const theta = await channelVector(ctx, spec.theta, M, `${field}.theta`, 'int32 θ [M]');
+  const theta = spec.theta === undefined ? new Int32Array(M).fill(1) : await channelVector(ctx, spec.theta, M, `${field}.theta`, 'int32 θ [M]');
   checkThetaRange(ctx, theta, spec, field);
   const batch = isConv && inputShape.length === 4 ? inputShape[0] : undefined;
   const inputImages = !isConv && spec.input === undefined && upstream?.kind === 'conv2d' && upstream.shape.length === 4 ? upstream.shape[0] : undefined;
-  return { index, field, spec, inLevels, inputShape, batch, inputImages, ...shapes, input: input?.load, weights: weights.load, bias, theta };
+  return { index, field, spec, T, output: spec.output, inLevels, inputShape, batch, inputImages, ...shapes, input: input?.load, weights: weights.load, bias, theta };
 }
 
 interface LayerShapes {
@@ -246,7 +269,7 @@ export async function resolveWorkload(loaded: LoadedManifest): Promise<ResolvedW
   for (const [index, spec] of loaded.manifest.layers.entries()) {
     const layer = await resolveLayer(ctx, spec, index, upstream);
     layers.push(layer);
-    upstream = { T: spec.T, kind: spec.kind, shape: layer.passedOnShape, field: layer.field };
+    upstream = { T: layer.T, output: layer.output, kind: spec.kind, shape: layer.passedOnShape, field: layer.field };
   }
   return { name: loaded.manifest.name, file: loaded.file, layers };
 }

@@ -130,7 +130,7 @@ describe.each(ZOO.map((e) => [e.name, e] as const))('%s manifest', (name, zooEnt
       const spec = syntheticSchema.parse(synthetic(layer, 'input'));
       const K = layerShapes({ name, layers: [layer] })[0]?.shape.K ?? 0;
       const { meanSquare } = expectedLevelMoments(spec, layer.inLevels ?? 0);
-      expect(layer.theta).toBe(thetaFor(K, meanSquare, layer.T));
+      expect(layer.theta).toBe(thetaFor(K, meanSquare, layer.T ?? 0));
     }
   });
 

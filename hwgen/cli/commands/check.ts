@@ -18,7 +18,8 @@ import { loadEnergyTable } from '../../cost/energy-table.ts';
 import { CheckError, InputError } from '../../errors.ts';
 import { passOn } from '../../flows/golden.ts';
 import { type WaveCheckResult, checkLayerWaveform, layerRunPlan, writeMismatchReport } from '../../flows/wave-check.ts';
-import { annLayer } from '../../golden/ann.ts';
+import { layerOutput } from '../../golden/output.ts';
+import type { OutputValues } from '../../arch/output-stream.ts';
 import { POLICIES, type PolicyName, isPolicyName } from '../../schedule/types.ts';
 import { decodeNpy } from '../../tensor/npy.ts';
 import { silentProgress, stderrProgress } from '../../util/progress.ts';
@@ -186,7 +187,7 @@ async function checkTargets(accelerator: Accelerator, workload: ResolvedWorkload
     if (input === undefined) throw new Error(`${layer.field} has no input: resolveWorkload lets no such layer through`);
     const gemm = lowerToGemm(layer, input);
     const target = targets.find((t) => t.layer === layer.spec.name);
-    let golden: Uint8Array | undefined;
+    let golden: OutputValues | undefined;
     if (target !== undefined) {
       const done = context.progress.start(`${layer.spec.name}: ${target.file}`);
       const plan = layerRunPlan(accelerator, gemm, context.policy, context.seed, context.energyTable);
@@ -200,17 +201,17 @@ async function checkTargets(accelerator: Accelerator, workload: ResolvedWorkload
       golden = plan.golden;
     }
     const rtl = await rtlOutput(context.record, layer.spec.name);
-    previous = passOn(layer, rtl === undefined ? (golden ?? annLayer(gemm)) : gemmOutputOrder(layer, rtl));
+    previous = passOn(layer, rtl === undefined ? (golden ?? layerOutput(gemm)) : gemmOutputOrder(layer, rtl));
   }
   return results;
 }
 
 /** The layer's output as the run's RTL gave it (`<layer>.y.npy` in the run's folder), if there. */
-async function rtlOutput(record: RunRecord | undefined, layer: string): Promise<Uint8Array | undefined> {
+async function rtlOutput(record: RunRecord | undefined, layer: string): Promise<OutputValues | undefined> {
   if (record === undefined) return undefined;
   const file = join(record.dir, `${layer}.y.npy`);
   if (!existsSync(file)) return undefined;
   const tensor = decodeNpy(await readFile(file), file);
-  if (tensor.dtype !== 'u1') throw new InputError(file, '', `dtype ${tensor.dtype}, expected u1 (an RTL output of \`hwgen sim\`)`);
-  return tensor.data as Uint8Array;
+  if (tensor.dtype === 'i1') throw new InputError(file, '', `dtype ${tensor.dtype}, expected u1 or i4 (an RTL output of \`hwgen sim\`)`);
+  return tensor.data as OutputValues;
 }

@@ -10,13 +10,13 @@ interface ImportOptions {
 export function registerImport(program: Command): void {
   program
     .command('import')
-    .description('import a QCFS network from ONNX: write DIR/workload.yaml, int8/int32 .npy tensors and import.json (the final classifier goes to classifier.w.npy)')
+    .description('import a QCFS network from ONNX: write DIR/workload.yaml, int8/int32 .npy tensors and import.json (a final layer without QCFS becomes an `output: accumulator` layer: int32 logits)')
     .argument('<MODEL>', 'ONNX model (.onnx)')
     .requiredOption('-o, --out <DIR>', 'output folder (replaced only when complete)')
     .option('--images <FILE>', 'uint8 calibration images [B,C,H,W] .npy: the workload input, and the float-vs-integer level comparison')
     .action(async (model: string, options: ImportOptions) => {
       const result = await importOnnx(model, { out: options.out, ...(options.images === undefined ? {} : { images: options.images }) });
       for (const line of result.lines) process.stdout.write(`${line}\n`);
-      process.stdout.write(`${model}: ${result.layers.length} QCFS layers${result.classifier === undefined ? '' : ' + classifier'} -> ${options.out}\n`);
+      process.stdout.write(`${model}: ${result.layers.length} QCFS layers${result.classifier === undefined ? '' : ' + logits layer ' + result.classifier.layer.name} -> ${options.out}\n`);
     });
 }

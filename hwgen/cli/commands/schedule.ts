@@ -232,7 +232,7 @@ async function runSchedule(first: string, second: string | undefined, options: S
   for (const layer of workload.layers) tileLayer({ name: layer.spec.name, ...layer.gemm }, design, design.machines);
   const run: RunContext = { design, seed, table, progress };
   const reports: LayerReport[] = [];
-  for (const result of runGolden(workload, 'ann', progress)) reports.push(reportLayer(result.gemm, result.output.data, run));
+  for (const result of runGolden(workload, 'ann', progress)) reports.push(reportLayer(result.gemm, result.levels, run));
   if (options.json === true) {
     process.stdout.write(reportJson(workload.name, accelerator, options.policy, seed, table, reports));
     return;

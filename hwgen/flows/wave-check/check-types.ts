@@ -1,4 +1,5 @@
 /** What a layer's waveform check is given, and what it gives back. */
+import type { OutputValues } from '../../arch/output-stream.ts';
 import type { Accelerator } from '../../config/load-config.ts';
 import type { LayerPrediction } from '../../cost/layer.ts';
 import type { GemmLayer } from '../../workload/gemm-layer.ts';
@@ -13,8 +14,8 @@ export interface WaveCheckInput {
   readonly layer: GemmLayer;
   /** The tiles, schedules and cycles the run was driven with (predictLayer). */
   readonly prediction: LayerPrediction;
-  /** The layer's Y from the golden model (M×N row-major). */
-  readonly golden: Uint8Array;
+  /** The layer's Y from the golden model (M×N row-major): levels, or logits. */
+  readonly golden: OutputValues;
   readonly fst2vcd?: string;
   /** Keep every beat of every stream (for comparing runs; memory grows with the layer). */
   readonly keepTransactions?: boolean;

@@ -14,6 +14,7 @@ import { CORE_KIND_ARCH, type CoreParams, coreParamsOf } from '../../modules/acc
 import { annCoreGeometry, columnBeats } from '../../modules/ann-core/arch.ts';
 import { snnColumnEvents } from '../../modules/snn-core/arch.ts';
 import type { GemmLayer } from '../../workload/gemm-layer.ts';
+import { type OutputValues, beatsPerOutput, isLogits, streamBytes } from '../../arch/output-stream.ts';
 import { ColumnStream, type ExpectedStream } from './expected-stream.ts';
 import type { CoreStreams } from './probes.ts';
 
@@ -23,7 +24,7 @@ export interface CoreExpectation {
   readonly inputs: ExpectedStream;
   readonly outputs: ExpectedStream;
   readonly timing: readonly ColumnTiming[];
-  /** Output levels per row group (ANN rows, SNN lanes). */
+  /** Output beats per row group (ANN rows, SNN lanes; four beats per logit). */
   readonly groupLanes: number;
 }
 
@@ -31,16 +32,17 @@ export interface CoreExpectation {
 export interface TileSource {
   readonly accelerator: Accelerator;
   readonly layer: GemmLayer;
-  /** The layer's Y from the golden model (M×N row-major). */
-  readonly golden: Uint8Array;
+  /** The layer's Y from the golden model (M×N row-major): levels, or logits. */
+  readonly golden: OutputValues;
 }
 
 /** The tile's part of the layer, as every core of the tile sees it. */
 interface TileLayer {
   readonly tile: LayerTile;
   readonly sub: GemmLayer;
-  /** The tile's Y (sub.M × sub.N row-major). */
+  /** The tile's Y as the bytes the cores stream ((sub.M · beats) × sub.N row-major; the levels themselves for levels). */
   readonly outputs: Uint8Array;
+  readonly beats: number;
 }
 
 /** Each kind's input beats, as the probes' payload fields (probes.ts) carry them, and what one beat is called. */
@@ -64,12 +66,16 @@ const FED_KINDS: Readonly<Record<CoreKind, { beat: string; beats(sub: GemmLayer,
 /** Every core's expectation in the tile, in the order of `cores`. */
 export function tileExpectations(source: TileSource, prediction: TilePrediction, cores: readonly CoreStreams[]): CoreExpectation[] {
   const { tile, schedule } = prediction;
-  const part: TileLayer = { tile, sub: tileSubLayer(source.layer, tile), outputs: tileOutputs(source.golden, tile, source.layer) };
+  const { layer } = source;
+  const beats = beatsPerOutput(layer);
+  const bytes = streamBytes(source.golden, layer.M, layer.N);
+  const byteRows = { ...tile, rowStart: tile.rowStart * beats, rowEnd: tile.rowEnd * beats };
+  const part: TileLayer = { tile, sub: tileSubLayer(layer, tile), outputs: tileOutputs(bytes, byteRows, layer), beats };
   const params = coreParamsOf(source.accelerator);
   return cores.map((streams, c) => {
     const columns = schedule.cores[c]?.columns ?? [];
     const fed = fedColumns(part, columns, streams.kind, params);
-    return { columns, ...fed, outputs: outputLevels(part, columns), groupLanes: CORE_KIND_ARCH[streams.kind].groupSize(params) };
+    return { columns, ...fed, outputs: outputBeats(part, columns), groupLanes: CORE_KIND_ARCH[streams.kind].groupSize(params) * beats };
   });
 }
 
@@ -79,15 +85,18 @@ type FedColumns = Pick<CoreExpectation, 'inputs' | 'timing'>;
 function fedColumns({ tile, sub, outputs }: TileLayer, columns: readonly number[], kind: CoreKind, params: CoreParams): FedColumns {
   const { beat, beats } = FED_KINDS[kind];
   const inputs = new ColumnStream(beats(sub, columns, params), (p, j) => `${beat} ${j} of column ${tile.colStart + columns[p]!}`);
-  return { inputs, timing: columns.length === 0 ? [] : CORE_KIND_COSTS[kind].columnTimes(sub, columns, params, outputs) };
+  // The fire stage's timing depends on the levels; logits fire nothing, so their bytes are not levels.
+  const levels = isLogits(sub) ? undefined : outputs;
+  return { inputs, timing: columns.length === 0 ? [] : CORE_KIND_COSTS[kind].columnTimes(sub, columns, params, levels) };
 }
 
-/** Every core gives each column's M levels y[0..M−1], out_last on the last. */
-function outputLevels({ tile, sub, outputs }: TileLayer, columns: readonly number[]): ExpectedStream {
-  const M = sub.M;
+/** Every core gives each column's M·beats bytes (y[0..M−1], a logit as four bytes, low first), out_last on the last. */
+function outputBeats({ tile, sub, outputs, beats }: TileLayer, columns: readonly number[]): ExpectedStream {
+  const count = sub.M * beats;
   const Y = (m: number, n: number): string => `Y[${tile.rowStart + m}, ${tile.colStart + n}]`;
+  const name = (b: number): string => (beats === 1 ? `y[${b}]` : `byte ${b % beats} of logit y[${Math.floor(b / beats)}]`);
   return new ColumnStream(
-    columns.map((n) => Array.from({ length: M }, (_, m) => [BigInt(outputs[m * sub.N + n] ?? 0), m === M - 1 ? 1n : 0n])),
-    (p, m) => `y[${m}] of column ${tile.colStart + columns[p]!} = ${Y(m, columns[p]!)}`,
+    columns.map((n) => Array.from({ length: count }, (_, b) => [BigInt(outputs[b * sub.N + n] ?? 0), b === count - 1 ? 1n : 0n])),
+    (p, b) => `${name(b)} of column ${tile.colStart + columns[p]!} = ${Y(Math.floor(b / beats), columns[p]!)}`,
   );
 }

@@ -18,6 +18,7 @@ import { type CorePrediction, type EventCounts, zeroEvents } from '../../arch/ev
 import { BusyCycles } from '../../arch/busy-cycles.ts';
 import { columnLevels } from '../../golden/column-levels.ts';
 import type { ColumnTiming } from '../../arch/column-timing.ts';
+import { beatsPerOutput } from '../../arch/output-stream.ts';
 
 export { type AnnCoreParams, annCoreParams } from './arch.ts';
 
@@ -52,7 +53,7 @@ interface PipelineState {
 }
 
 /** Issues, holds and fires the groups of one column whose bank is full from cycle `ready` on; returns each group's first output beat's cycle. */
-function runColumn(state: PipelineState, ready: number, levels: Uint8Array, params: AnnCoreParams, M: number, J: number, busy: BusyCycles): number[] {
+function runColumn(state: PipelineState, ready: number, levels: Uint8Array, params: AnnCoreParams, M: number, J: number, beats: number, busy: BusyCycles): number[] {
   let earliest = Math.max(ready, state.lastIssue + 1);
   const groupOutputs: number[] = [];
   for (let first = 0; first < M; first += params.rows) {
@@ -62,9 +63,10 @@ function runColumn(state: PipelineState, ready: number, levels: Uint8Array, para
     // The last chunk waits until the previous group's hold bank has gone to the fire stage.
     const lastIssue = Math.max(earliest + J - 1, state.fireTake + 1);
     const fireTake = Math.max(lastIssue + 2, state.fireIdle);
-    state.fireIdle = fireTake + maxLevel + lanes + 2;
-    state.lastBeat = fireTake + maxLevel + lanes + 1;
-    // The group's levels leave in the fire stage's last `lanes` cycles.
+    // A group's outputs leave as lanes·beats bytes (beats = 4 for logits, whose levels are 0).
+    state.fireIdle = fireTake + maxLevel + lanes * beats + 2;
+    state.lastBeat = fireTake + maxLevel + lanes * beats + 1;
+    // The group's output bytes leave in the fire stage's last lanes·beats cycles.
     groupOutputs.push(fireTake + maxLevel + 2);
     busy.add(earliest, state.lastBeat);
     state.lastIssue = lastIssue;
@@ -118,7 +120,7 @@ function streamAnnCore(layer: GemmLayer, columns: readonly number[], params: Ann
     const firstBeat = Math.max(fillFree, (bankReleased[bank] ?? 0) + 1);
     const lastBeat = firstBeat + J - 1;
     fillFree = lastBeat + 1;
-    const groupOutputs = runColumn(state, lastBeat + 1, columnLevels, params, layer.M, J, busy);
+    const groupOutputs = runColumn(state, lastBeat + 1, columnLevels, params, layer.M, J, beatsPerOutput(layer), busy);
     times.push({ firstInput: firstBeat, lastInput: lastBeat, firstOutput: groupOutputs[0] ?? Number.NaN, groupOutputs, lastOutput: state.lastBeat });
     bankReleased[bank] = state.lastIssue;
   });

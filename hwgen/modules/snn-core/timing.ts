@@ -19,6 +19,7 @@ import { type CorePrediction, type EventCounts, zeroEvents } from '../../arch/ev
 import { BusyCycles } from '../../arch/busy-cycles.ts';
 import { columnLevels } from '../../golden/column-levels.ts';
 import type { ColumnTiming } from '../../arch/column-timing.ts';
+import { beatsPerOutput } from '../../arch/output-stream.ts';
 
 export { type SnnBeat, type SnnCoreParams, snnColumnEvents, snnCoreParams } from './arch.ts';
 
@@ -104,6 +105,8 @@ class SnnCoreTimeline {
     private readonly groups: number,
     private readonly lanes: number,
     private readonly lastLanes: number,
+    /** Output-stream bytes per output: 1, or 4 for logits. */
+    private readonly beats: number,
   ) {}
 
   get lastBeat(): number {
@@ -160,9 +163,9 @@ class SnnCoreTimeline {
     for (let l = 0; l < lanes; l++) maxLevel = Math.max(maxLevel, levels[g * this.lanes + l] ?? 0);
     const take = Math.max(final + 1, this.fire.fireIdle);
     this.fire.fireTake = take;
-    this.fire.fireIdle = take + maxLevel + lanes + 2;
-    this.fire.lastBeat = take + maxLevel + lanes + 1;
-    // The levels leave in the fire stage's last `lanes` cycles.
+    this.fire.fireIdle = take + maxLevel + lanes * this.beats + 2;
+    this.fire.lastBeat = take + maxLevel + lanes * this.beats + 1;
+    // The output bytes leave in the fire stage's last lanes·beats cycles.
     return take + maxLevel + 2;
   }
 }
@@ -190,7 +193,7 @@ export function snnCoreColumnTimes(layer: GemmLayer, columns: readonly number[],
 function streamSnnCore(layer: GemmLayer, columns: readonly number[], params: SnnCoreParams, outputs: Uint8Array | undefined): { prediction: SnnCorePrediction; times: ColumnTiming[] } {
   const { groups, lastLanes } = snnCoreGeometryOf(layer, params);
   const levels = columnLevels(layer, columns, outputs);
-  const timeline = new SnnCoreTimeline(groups, params.lanes, lastLanes);
+  const timeline = new SnnCoreTimeline(groups, params.lanes, lastLanes, beatsPerOutput(layer));
   const events = zeroEvents();
   columns.forEach((n, i) => {
     const column = columnEventsOf(layer, n);
