@@ -27,6 +27,8 @@ export interface ImportOptions {
   readonly out: string;
   /** uint8 calibration images `[B,C,H,W]` (`[B,K]` for a network that starts with a Gemm); also the workload's input. */
   readonly images?: string;
+  /** The graph output to import up to (default: the first). */
+  readonly output?: string;
 }
 
 export interface LayerMismatch {
@@ -163,7 +165,7 @@ function classAgreement(integer: ArrayLike<number>, float: ArrayLike<number>, M:
 
 export async function importOnnx(modelFile: string, options: ImportOptions): Promise<ImportResult> {
   const graph = readOnnxGraph(modelFile, await readModelBytes(modelFile));
-  const network = recogniseNetwork(graph);
+  const network = recogniseNetwork(graph, options.output);
   const layers: QuantisedLayer[] = [];
   let scale = network.inputScale;
   for (const layer of network.layers) {

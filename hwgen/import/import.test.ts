@@ -66,7 +66,7 @@ const lam3 = lambdaOf(P3, sx3);
 
 type Mutation = (nodes: NodeMessage[], inits: TensorMessage[]) => void;
 
-function modelBytes(mutate?: Mutation): Uint8Array {
+function modelBytes(mutate?: Mutation, outputs: string[] = ['logits']): Uint8Array {
   const inits: TensorMessage[] = [
     floatTensor('c255', [], [255]),
     floatTensor('w1', [3, 1, 3, 3], floatWeights(P1)), floatTensor('b1', [3], floatBias(P1, sx1)),
@@ -98,7 +98,7 @@ function modelBytes(mutate?: Mutation): Uint8Array {
     node('Gemm', 'fc2', ['a3', 'w4', 'b4'], ['logits']),
   ];
   mutate?.(nodes, inits);
-  return buildModel({ nodes, initializers: inits, input: 'image', inputShape: ['batch', 1, H, W], output: 'logits' });
+  return buildModel({ nodes, initializers: inits, input: 'image', inputShape: ['batch', 1, H, W], output: outputs });
 }
 
 /** The float network in float64, written out with the ONNX ops' own arithmetic: each QCFS layer's levels. */
@@ -247,6 +247,25 @@ describe('hwgen import', () => {
     expect(run.stdout).toBe('');
     expect(existsSync(out)).toBe(false);
     expect((await readdir(dir)).filter((name) => name.includes(`out-${label.replace(/\W+/g, '-')}`))).toEqual([]);
+  });
+
+  it('imports the output named by --output from a graph with several (default: the first)', async () => {
+    const file = join(dir, 'two-outputs.onnx');
+    // probs = Softmax(logits), listed first; logits is both read by Softmax and an output.
+    await writeFile(file, modelBytes((nodes) => void nodes.push(node('Softmax', 'softmax', ['logits'], ['probs'], { axis: 1 })), ['probs', 'logits']));
+    const first = await runCli('import', file, '--out', join(dir, 'two-first'));
+    expect([first.code, first.stderr]).toEqual([2, `hwgen: ${file}: node softmax (Softmax): follows fc2, which has no QCFS activation; only the last layer (the classifier) may end without one; to import up to its output, give --output logits\n`]);
+    const unknown = await runCli('import', file, '--out', join(dir, 'two-unknown'), '--output', 'scores');
+    expect([unknown.code, unknown.stderr]).toEqual([2, `hwgen: ${file}: --output: "scores" is not an output of the graph (its outputs: probs, logits)\n`]);
+    const named = await runCli('import', file, '--out', join(dir, 'two-logits'), '--output', 'logits');
+    expect([named.code, named.stderr]).toEqual([0, '']);
+    const plain = await runCli('import', join(dir, 'qcfs.onnx'), '--out', join(dir, 'two-reference'));
+    expect(plain.code).toBe(0);
+    for (const name of ['conv1.w.npy', 'fc1.theta.npy', 'fc2.w.npy', 'fc2.b.npy']) {
+      expect(await readFile(join(dir, 'two-logits', name)), name).toEqual(await readFile(join(dir, 'two-reference', name)));
+    }
+    const layers = async (folder: string) => (await loadManifestFile(join(dir, folder, 'workload.yaml'))).manifest.layers;
+    expect(await layers('two-logits')).toEqual(await layers('two-reference'));
   });
 
   it('reads QDQ int8 weights exactly (DequantizeLinear, per output channel)', async () => {

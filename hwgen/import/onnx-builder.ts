@@ -34,7 +34,8 @@ export function constantNode(name: string, output: string, value: number): NodeM
   return { opType: 'Constant', name, input: [], output: [output], attribute: [{ name: 'value', type: AttributeType.TENSOR, t: floatTensor('', [], [value]) }] };
 }
 
-export function buildModel(options: { nodes: NodeMessage[]; initializers: TensorMessage[]; input: string; inputShape: (number | string)[]; output: string; opset?: number }): Uint8Array {
+export function buildModel(options: { nodes: NodeMessage[]; initializers: TensorMessage[]; input: string; inputShape: (number | string)[]; output: string | string[]; opset?: number }): Uint8Array {
+  const outputs = typeof options.output === 'string' ? [options.output] : options.output;
   const dim = options.inputShape.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d }));
   const model: ModelMessage = {
     irVersion: 8,
@@ -45,7 +46,7 @@ export function buildModel(options: { nodes: NodeMessage[]; initializers: Tensor
       node: options.nodes,
       initializer: options.initializers,
       input: [{ name: options.input, type: { tensorType: { elemType: DataType.FLOAT, shape: { dim } } } }],
-      output: [{ name: options.output, type: { tensorType: { elemType: DataType.FLOAT } } }],
+      output: outputs.map((name) => ({ name, type: { tensorType: { elemType: DataType.FLOAT } } })),
     },
   };
   return encodeModel(model);

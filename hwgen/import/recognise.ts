@@ -64,7 +64,11 @@ class Walker {
   private readonly consumers = new Map<string, OnnxNode[]>();
   private readonly producers = new Map<string, OnnxNode>();
 
-  constructor(private readonly graph: OnnxGraph) {
+  constructor(
+    private readonly graph: OnnxGraph,
+    /** The graph output the walk ends at; nodes that only lead to other outputs are never reached. */
+    private readonly target: string,
+  ) {
     for (const node of graph.nodes) {
       for (const input of node.inputs) {
         if (input === '' || graph.constants.has(input)) continue;
@@ -80,18 +84,17 @@ class Walker {
     throw new InputError(this.graph.file, nodeLabel(node), reason);
   }
 
-  /** The one node that takes `tensor`, or undefined at a graph output nothing else reads. */
+  /** The one node that takes `tensor`, or undefined at the target output (whatever else reads it). */
   next(tensor: string): OnnxNode | undefined {
+    if (tensor === this.target) return undefined;
     const users = this.consumers.get(tensor) ?? [];
-    if (users.length === 0) {
-      if (this.graph.outputNames.includes(tensor)) return undefined;
-      throw new InputError(this.graph.file, 'graph', `tensor "${tensor}" is neither read by a node nor a graph output`);
-    }
-    if (users.length > 1 || this.graph.outputNames.includes(tensor)) {
-      const first = users[0] as OnnxNode;
-      this.fail(first, `tensor "${tensor}" is read by ${users.length + (this.graph.outputNames.includes(tensor) ? 1 : 0)} consumers; hwgen imports a chain of layers without branches`);
-    }
+    if (users.length === 0) throw new InputError(this.graph.file, 'graph', `tensor "${tensor}" is neither read by a node nor the output "${this.target}"`);
+    if (users.length > 1) this.fail(users[0] as OnnxNode, `tensor "${tensor}" is read by ${users.length} consumers; hwgen imports a chain of layers without branches`);
     return users[0];
+  }
+
+  isOutput(tensor: string): boolean {
+    return this.graph.outputNames.includes(tensor);
   }
 
   constant(name: string): ConstTensor | undefined {
@@ -398,8 +401,19 @@ function reshapeTarget(walker: Walker, node: OnnxNode, shape: readonly number[])
   return [total];
 }
 
-export function recogniseNetwork(graph: OnnxGraph): RecognisedNetwork {
-  const walker = new Walker(graph);
+/** The output the import ends at: `--output NAME`, or the graph's first output. */
+function targetOutput(graph: OnnxGraph, output: string | undefined): string {
+  const first = graph.outputNames[0];
+  if (output === undefined) {
+    if (first === undefined) throw new InputError(graph.file, 'graph.output', 'the graph has no output');
+    return first;
+  }
+  if (!graph.outputNames.includes(output)) throw new InputError(graph.file, '--output', `"${output}" is not an output of the graph (its outputs: ${graph.outputNames.join(', ')})`);
+  return output;
+}
+
+export function recogniseNetwork(graph: OnnxGraph, output?: string): RecognisedNetwork {
+  const walker = new Walker(graph, targetOutput(graph, output));
   const rank = graph.inputShape.length;
   if (rank !== 4 && rank !== 2) throw new InputError(graph.file, 'graph.input', `input "${graph.inputName}" has shape ${shapeText(graph.inputShape)}; hwgen imports [N,C,H,W] images or [N,K] vectors`);
   const inputShape = graph.inputShape.slice(1);
@@ -415,7 +429,10 @@ export function recogniseNetwork(graph: OnnxGraph): RecognisedNetwork {
     if (node === undefined) break;
     const op = node.opType;
     const previous = layers[layers.length - 1];
-    if (classifier !== undefined) walker.fail(node, `follows ${classifier.node}, which has no QCFS activation; only the last layer (the classifier) may end without one`);
+    if (classifier !== undefined) {
+      const stop = walker.isOutput(tensor) ? `; to import up to its output, give --output ${tensor}` : '';
+      walker.fail(node, `follows ${classifier.node}, which has no QCFS activation; only the last layer (the classifier) may end without one${stop}`);
+    }
     if (op === 'Identity' || op === 'Dropout') {
       tensor = node.outputs[0] ?? '';
     } else if ((op === 'Div' || op === 'Mul') && layers.length === 0) {

@@ -5,6 +5,7 @@ import { importOnnx } from '../../import/import-model.ts';
 interface ImportOptions {
   out: string;
   images?: string;
+  output?: string;
 }
 
 export function registerImport(program: Command): void {
@@ -13,9 +14,10 @@ export function registerImport(program: Command): void {
     .description('import a QCFS network from ONNX: write DIR/workload.yaml, int8/int32 .npy tensors and import.json (a final layer without QCFS becomes an `output: accumulator` layer: int32 logits)')
     .argument('<MODEL>', 'ONNX model (.onnx)')
     .requiredOption('-o, --out <DIR>', 'output folder (replaced only when complete)')
+    .option('--output <NAME>', 'the graph output to import (a graph with several outputs; default: the first)')
     .option('--images <FILE>', 'uint8 calibration images [B,C,H,W] .npy: the workload input, and the float-vs-integer level comparison')
     .action(async (model: string, options: ImportOptions) => {
-      const result = await importOnnx(model, { out: options.out, ...(options.images === undefined ? {} : { images: options.images }) });
+      const result = await importOnnx(model, { out: options.out, ...(options.images === undefined ? {} : { images: options.images }), ...(options.output === undefined ? {} : { output: options.output }) });
       for (const line of result.lines) process.stdout.write(`${line}\n`);
       process.stdout.write(`${model}: ${result.layers.length} QCFS layers${result.classifier === undefined ? '' : ' + logits layer ' + result.classifier.layer.name} -> ${options.out}\n`);
     });
