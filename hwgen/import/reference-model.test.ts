@@ -8,6 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runGolden } from '../flows/golden.ts';
+import { simulateWorkload } from '../flows/simulate.ts';
+import { defaultAccelerator } from '../config/load-config.ts';
+import { SIMULATORS } from '../../sim/registry.ts';
+import { importReferenceBatch } from './reference-network.ts';
 import { encodeNpy, readNpy } from '../tensor/npy.ts';
 import { tensorOf } from '../tensor/tensor.ts';
 import { loadManifestFile } from '../workload/load-manifest.ts';
@@ -56,4 +60,15 @@ describe('the reference QCFS network (examples/models)', () => {
     expect(bu.classes!.agreeing).toBeGreaterThanOrEqual(IMAGES - 1);
     expect(correct / batch).toBeGreaterThanOrEqual(0.85);
   }, 120_000);
+
+  it.each(SIMULATORS)('runs two test images through the accelerator on %s: every layer, the logits too, equals the golden model, cycles as predicted', async (simulator) => {
+    const dir = await mkdtemp(join(tmpdir(), 'hwgen-reference-rtl-'));
+    const { workload } = await importReferenceBatch(dir, 2);
+    const golden = [...runGolden(workload)].map((result) => result.output.data);
+    const layers = [];
+    for await (const layer of simulateWorkload(defaultAccelerator(), workload, { policy: 'cost', seed: 0, simulator, trace: 'none', workDir: join(dir, 'sim') })) layers.push(layer);
+    expect(layers.map((layer) => [layer.name, layer.problems, layer.cycles === layer.predictedCycles])).toEqual(['conv1', 'conv2', 'fc1', 'fc2'].map((name) => [name, [], true]));
+    expect(layers.map((layer) => layer.outputs)).toEqual(golden);
+    expect(layers.at(-1)?.outputs).toBeInstanceOf(Int32Array);
+  }, 600_000);
 });
