@@ -8,6 +8,7 @@ import { HWGEN_VERSION } from '../version.ts';
 import { registerBench } from './commands/bench.ts';
 import { registerCheck } from './commands/check.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerEval } from './commands/eval.ts';
 import { registerExplore } from './commands/explore.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerGolden } from './commands/golden.ts';
@@ -31,6 +32,7 @@ function buildProgram(): Command {
   registerDemo(program);
   registerGolden(program);
   registerImport(program);
+  registerEval(program);
   registerGenerate(program);
   registerZoo(program);
   registerSchema(program);

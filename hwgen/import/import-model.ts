@@ -19,6 +19,7 @@ import { loadManifestFile } from '../workload/load-manifest.ts';
 import type { TensorSource, WorkloadManifestInput } from '../workload/manifest-schema.ts';
 import { resolveWorkload } from '../workload/resolve.ts';
 import { floatReference } from './float-reference.ts';
+import { argmaxClasses, countEqual } from '../golden/classes.ts';
 import { readOnnxGraph } from './onnx-graph.ts';
 import { type QuantisedLayer, quantiseLayer } from './quantise.ts';
 import { type RecognisedNetwork, recogniseNetwork } from './recognise.ts';
@@ -141,15 +142,6 @@ function manifestOf(name: string, layers: readonly QuantisedLayer[], classifier:
   };
 }
 
-/** Argmax over the M rows of an `[M, B]` matrix, per column. */
-function argmaxColumns(values: ArrayLike<number>, M: number, B: number): number[] {
-  return Array.from({ length: B }, (_, b) => {
-    let best = 0;
-    for (let m = 1; m < M; m++) if ((values[m * B + b] ?? 0) > (values[best * B + b] ?? 0)) best = m;
-    return best;
-  });
-}
-
 /** The float value of each int32 logit of an `[M, B]` matrix: z·logitScale[m] (all equal unless QDQ scales differ). */
 function scaledLogits(logits: ArrayLike<number>, classifier: QuantisedLayer | undefined): Float64Array {
   const scales = classifier?.weightScales;
@@ -158,9 +150,7 @@ function scaledLogits(logits: ArrayLike<number>, classifier: QuantisedLayer | un
 }
 
 function classAgreement(integer: ArrayLike<number>, float: ArrayLike<number>, M: number, B: number): ClassAgreement {
-  const mine = argmaxColumns(integer, M, B);
-  const theirs = argmaxColumns(float, M, B);
-  return { images: B, agreeing: mine.filter((c, b) => c === theirs[b]).length };
+  return { images: B, agreeing: countEqual(argmaxClasses(integer, M, B), argmaxClasses(float, M, B)) };
 }
 
 export async function importOnnx(modelFile: string, options: ImportOptions): Promise<ImportResult> {

@@ -42,3 +42,15 @@ export function tensorOf<D extends DType>(dtype: D, shape: readonly number[], da
 export function shapeText(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }
+
+/** The C-order index of flat element `flat` of a tensor of `shape`. */
+export function indexOfFlat(flat: number, shape: readonly number[]): number[] {
+  const index: number[] = [];
+  let rest = flat;
+  for (let axis = shape.length - 1; axis >= 0; axis--) {
+    const dim = shape[axis] ?? 1;
+    index.unshift(rest % dim);
+    rest = Math.floor(rest / dim);
+  }
+  return index;
+}

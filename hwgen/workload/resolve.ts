@@ -7,7 +7,7 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
 import { expectTensor, readNpy } from '../tensor/npy.ts';
-import { type Levels, type Tensor, type Weights, shapeText } from '../tensor/tensor.ts';
+import { type Levels, type Tensor, type Weights, indexOfFlat, shapeText } from '../tensor/tensor.ts';
 import type { LayerSpec, SyntheticSpec, TensorSource } from './manifest-schema.ts';
 import { MAX_THETA } from './manifest-schema.ts';
 import type { LoadedManifest } from './load-manifest.ts';
@@ -95,14 +95,7 @@ function firstLevelAbove(data: Uint8Array, limit: number): number {
 }
 
 function indexText(flat: number, shape: readonly number[]): string {
-  const index: number[] = [];
-  let rest = flat;
-  for (let axis = shape.length - 1; axis >= 0; axis--) {
-    const dim = shape[axis] ?? 1;
-    index.unshift(rest % dim);
-    rest = Math.floor(rest / dim);
-  }
-  return shapeText(index);
+  return shapeText(indexOfFlat(flat, shape));
 }
 
 async function levelsSource(ctx: Context, source: TensorSource, ranks: readonly number[], inLevels: number, field: string, role: string): Promise<Source<Levels>> {

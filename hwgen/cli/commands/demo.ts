@@ -13,7 +13,8 @@ import { basename, join } from 'node:path';
 import { type Accelerator, defaultAccelerator } from '../../config/load-config.ts';
 import { edpChange, evaluatePolicy, throughputGain } from '../../cost/layer-compare.ts';
 import { designOf } from '../../cost/layer.ts';
-import { CheckError, InputError } from '../../errors.ts';
+import { CheckError } from '../../errors.ts';
+import { parseCount } from '../count-arg.ts';
 import { writeDesign } from '../../flows/write-design.ts';
 import { type GoldenStats, writeGolden } from '../../flows/write-golden.ts';
 import { type SimResultJson, simulateIntoDir } from '../../flows/write-sim.ts';
@@ -31,7 +32,7 @@ import { type Progress, stderrProgress } from '../../util/progress.ts';
 import type { GemmLayer } from '../../workload/gemm-layer.ts';
 import { type ReferenceBatch, REFERENCE_MODEL, importReferenceBatch, referenceFloatAccuracy } from '../../import/reference-network.ts';
 import { runGolden } from '../../flows/golden.ts';
-import { argmaxClasses, countEqual } from '../../eval/classes.ts';
+import { argmaxClasses, countEqual } from '../../golden/classes.ts';
 import { readNpy } from '../../tensor/npy.ts';
 import type { NetworkSummary } from '../../report/report-data.ts';
 
@@ -205,13 +206,6 @@ async function runDemo(accelerator: Accelerator, dir: string, finalOut: string, 
   }
 }
 
-/** `--images N`: 1..the committed test images. */
-function parseImages(text: string): number {
-  const count = Number(text);
-  if (!/^\d+$/.test(text.trim()) || count < 1 || count > REFERENCE_TEST_IMAGES) throw new InputError('--images', '', `expected an integer in 1..${REFERENCE_TEST_IMAGES} (got "${text}")`);
-  return count;
-}
-
 export function registerDemo(program: Command): void {
   program
     .command('demo')
@@ -219,7 +213,7 @@ export function registerDemo(program: Command): void {
     .option('-o, --out <DIR>', 'output folder', 'rtl-out/demo')
     .option('--images <N>', `test images in the batch, 1..${REFERENCE_TEST_IMAGES}`, String(DEMO_IMAGES))
     .action(async (options: { out: string; images: string }) => {
-      const images = parseImages(options.images);
+      const images = parseCount(options.images, '--images', 1, REFERENCE_TEST_IMAGES);
       const accelerator = defaultAccelerator();
       const { ann, snn } = accelerator.config;
       const progress = stderrProgress('demo');

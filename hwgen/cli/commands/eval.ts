@@ -1,0 +1,94 @@
+/**
+ * `hwgen eval MODEL.onnx|WORKLOAD --images X.npy --labels Y.npy --out DIR`: top-1 accuracy of the golden model on
+ * every image, of the RTL on the first `--rtl N` (which must classify each of them as the golden model does), the
+ * activation statistics and the predicted cost per image of every policy (hwgen/eval/). Exit 1 when the RTL differs;
+ * eval.json is written either way.
+ */
+import { type Command, Option } from 'commander';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadAccelerator } from '../../config/load-config.ts';
+import { CheckError } from '../../errors.ts';
+import { type EvalModel, modelFromOnnx, modelFromWorkload } from '../../eval/eval-model.ts';
+import { writeEvalDir, summaryLines } from '../../eval/eval-report.ts';
+import { runEval } from '../../eval/eval-run.ts';
+import { DEFAULT_BATCH_IMAGES } from '../../eval/golden-eval.ts';
+import { DEFAULT_COST_IMAGES } from '../../eval/policy-costs.ts';
+import type { RtlEval } from '../../eval/rtl-eval.ts';
+import { POLICIES, type PolicyName } from '../../schedule/types.ts';
+import type { SimulatorName } from '../../../sim/types.ts';
+import { SIMULATORS } from '../../../sim/registry.ts';
+import { silentProgress, stderrProgress } from '../../util/progress.ts';
+import { parseSeed } from '../seed-arg.ts';
+import { parseCount } from '../count-arg.ts';
+import { loadWorkloadArg } from '../workload-arg.ts';
+
+interface EvalCommandOptions {
+  images: string;
+  labels: string;
+  out: string;
+  rtl: string;
+  config?: string;
+  costImages: string;
+  batch: string;
+  jobs?: string;
+  policy: PolicyName;
+  simulator: SimulatorName;
+  seed: string;
+  quiet?: boolean;
+}
+
+async function loadModel(arg: string, scratch: string): Promise<EvalModel> {
+  if (arg.toLowerCase().endsWith('.onnx')) return modelFromOnnx(arg, scratch);
+  return modelFromWorkload(await loadWorkloadArg(arg), scratch);
+}
+
+/** The RTL must give the golden model's outputs and classes, at the predicted cost; eval.json is already written. */
+function checkRtl(rtl: RtlEval | undefined, report: string): void {
+  if (rtl === undefined || (rtl.problems.length === 0 && rtl.agreeing === rtl.images)) return;
+  throw new CheckError(`RTL: ${rtl.images - rtl.agreeing} of ${rtl.images} images classified differently from the golden model, ${rtl.problems.length} problem(s); see ${report}`);
+}
+
+async function runEvalCommand(modelArg: string, options: EvalCommandOptions): Promise<void> {
+  const rtlImages = parseCount(options.rtl, '--rtl', 0);
+  const costImages = parseCount(options.costImages, '--cost-images', 0);
+  const batchImages = parseCount(options.batch, '--batch', 1);
+  const jobs = options.jobs === undefined ? availableParallelism() : parseCount(options.jobs, '--jobs', 1);
+  const seed = parseSeed(options.seed);
+  const accelerator = await loadAccelerator(options.config);
+  const progress = options.quiet === true ? silentProgress : stderrProgress('eval');
+  const scratch = await mkdtemp(join(tmpdir(), 'hwgen-eval-'));
+  try {
+    const loaded = progress.start(`reading ${modelArg}`);
+    const model = await loadModel(modelArg, scratch);
+    loaded(`${model.template.layers.length} layers, ${model.classes} classes`);
+    const result = await runEval(model, { images: options.images, labels: options.labels, accelerator, rtlImages, costImages, batchImages, jobs, policy: options.policy, seed, simulator: options.simulator, workDir: scratch, progress });
+    await writeEvalDir(options.out, result, accelerator, seed);
+    for (const line of summaryLines(result)) process.stdout.write(`${line}\n`);
+    process.stdout.write(`-> ${join(options.out, 'eval.json')}\n`);
+    checkRtl(result.rtl, join(options.out, 'eval.json'));
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+export function registerEval(program: Command): void {
+  program
+    .command('eval')
+    .description('top-1 accuracy of the golden model on every image and of the RTL on the first --rtl N (classes equal image for image), activation statistics and predicted cycles, energy and EDP per image for every policy; writes DIR/eval.json and classes.npy')
+    .argument('<MODEL>', 'ONNX model (.onnx, imported as hwgen import does) or workload (manifest, zoo name, demo) whose last layer classifies')
+    .requiredOption('--images <X.npy>', 'uint8 images [N,C,H,W] ([N,K] for a model that starts with a gemm)')
+    .requiredOption('--labels <Y.npy>', 'labels [N], int32 or uint8, each 0..classes-1')
+    .requiredOption('-o, --out <DIR>', 'output folder (replaced only when complete)')
+    .option('--rtl <N>', 'run the first N images through the RTL', '0')
+    .option('--config <CONFIG>', 'accelerator config (YAML/JSON) for the RTL and the cost model (default: the built-in design)')
+    .option('--cost-images <N>', 'images the cost model predicts as one batch, for the per-image figures (0: none)', String(DEFAULT_COST_IMAGES))
+    .option('--batch <N>', 'images per golden-model batch (memory per thread)', String(DEFAULT_BATCH_IMAGES))
+    .option('--jobs <N>', 'golden-model worker threads (default: one per core)')
+    .addOption(new Option('--policy <POLICY>', 'column schedule of the RTL run').choices(POLICIES).default('cost'))
+    .addOption(new Option('--simulator <NAME>', 'simulator of the RTL run').choices(SIMULATORS).default('verilator'))
+    .option('--seed <N>', 'seed of the random policy', '0')
+    .option('-q, --quiet', 'no progress lines')
+    .action(runEvalCommand);
+}

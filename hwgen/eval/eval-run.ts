@@ -1,0 +1,80 @@
+/**
+ * `hwgen eval`'s job: read and check the images and labels, classify every image with the golden model (batch by
+ * batch), predict the cost per image of every policy on a sample, and run the first images in RTL. Nothing is
+ * written here (eval-report.ts writes the folder), so bad input leaves nothing behind.
+ */
+import type { Accelerator } from '../config/load-config.ts';
+import { designOf, tileLayer } from '../cost/layer.ts';
+import { InputError } from '../errors.ts';
+import type { PolicyName } from '../schedule/types.ts';
+import type { SimulatorName } from '../../sim/types.ts';
+import { type Progress, silentProgress } from '../util/progress.ts';
+import { type EvalImages, readEvalImages, readEvalLabels } from './eval-inputs.ts';
+import { type EvalModel, batchModelOf } from './eval-model.ts';
+import { type GoldenEval, goldenEval } from './golden-eval.ts';
+import { batchWorkload } from './image-batch.ts';
+import { type PolicyFigures, policyFigures } from './policy-costs.ts';
+import { type RtlEval, rtlEval } from './rtl-eval.ts';
+
+export interface EvalOptions {
+  readonly images: string;
+  readonly labels: string;
+  readonly accelerator: Accelerator;
+  /** Images run in RTL (the first ones); 0 for none. */
+  readonly rtlImages: number;
+  /** Images the cost model predicts (the first ones; all if fewer); 0 for none. */
+  readonly costImages: number;
+  /** Images per golden-model batch. */
+  readonly batchImages: number;
+  /** Worker threads of the golden model. */
+  readonly jobs: number;
+  readonly policy: PolicyName;
+  readonly seed: number;
+  readonly simulator: SimulatorName;
+  /** Scratch folder of the simulator runs. */
+  readonly workDir: string;
+  readonly progress?: Progress;
+}
+
+export interface EvalResult {
+  readonly model: EvalModel;
+  readonly images: EvalImages;
+  readonly labels: Int32Array;
+  readonly golden: GoldenEval;
+  /** Images the policies were predicted on (0: not predicted). */
+  readonly costImages: number;
+  readonly policies: readonly PolicyFigures[];
+  readonly rtl: RtlEval | undefined;
+}
+
+export async function runEval(model: EvalModel, options: EvalOptions): Promise<EvalResult> {
+  const progress = options.progress ?? silentProgress;
+  const images = await readEvalImages(options.images, model.imageShape, model.inLevels);
+  const labels = await readEvalLabels(options.labels, images.count, options.images, model.classes);
+  if (options.rtlImages > images.count) throw new InputError('--rtl', '', `expected at most ${images.count}, the images in ${options.images} (got ${options.rtlImages})`);
+  if (options.rtlImages > 0 || options.costImages > 0) checkFits(model, options.accelerator);
+  const golden = await goldenEval(batchModelOf(model), images, labels, { batchImages: options.batchImages, jobs: options.jobs, progress });
+  const costImages = Math.min(options.costImages, images.count);
+  let policies: PolicyFigures[] = [];
+  if (costImages > 0) {
+    const done = progress.start(`cost model: ${costImages} images under every policy`);
+    policies = policyFigures(await batchWorkload(model, firstImages(images, costImages), 'cost-sample'), costImages, options.accelerator, options.seed);
+    done();
+  }
+  let rtl: RtlEval | undefined;
+  if (options.rtlImages > 0) {
+    const sample = await batchWorkload(model, firstImages(images, options.rtlImages), 'rtl-sample');
+    rtl = await rtlEval(options.accelerator, model, sample, golden.classes, labels, { ...options, progress });
+  }
+  return { model, images, labels, golden, costImages, policies, rtl };
+}
+
+function firstImages(images: EvalImages, count: number): Uint8Array {
+  return images.data.subarray(0, (count * images.data.length) / images.count);
+}
+
+/** A layer no core of the design can hold is bad input: refuse it before the long golden run. */
+function checkFits(model: EvalModel, accelerator: Accelerator): void {
+  const design = designOf(accelerator);
+  for (const layer of model.template.layers) tileLayer({ name: layer.spec.name, ...layer.gemm }, design, design.machines);
+}
