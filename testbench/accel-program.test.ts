@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { type AcceleratorConfigInput } from '../hwgen/config/schema.ts';
 import { acceleratorFrom } from '../hwgen/config/load-config.ts';
 import { simulateGemm } from '../hwgen/flows/simulate.ts';
+import { DRAIN_SWEEP_PORT } from '../hwgen/host/driver.ts';
 import { generateAccelTop } from '../hwgen/modules/accel/generator.ts';
 import { allFiles } from '../hwgen/arch/module.ts';
 import { verilatorLint } from '../sim/checks.ts';
@@ -43,7 +44,7 @@ describe('the program player', () => {
     const top = generateAccelTop(accelerator);
     const dir = await mkdtemp(join(tmpdir(), 'hwgen-player-'));
     workDirs.push(dir);
-    const files = [...allFiles(top), { name: `${PROGRAM_TB_MODULE}.v`, text: renderProgramTb(top, 'done', accelerator.hash) }];
+    const files = [...allFiles(top), { name: `${PROGRAM_TB_MODULE}.v`, text: renderProgramTb(top, 'done', accelerator.hash, [], DRAIN_SWEEP_PORT) }];
     await Promise.all(files.map((file) => writeFile(join(dir, file.name), file.text)));
     await verilatorLint({ dir, files: files.map((file) => file.name), top: PROGRAM_TB_MODULE, verilatorFlags: ['--timing'] });
   }, 120_000);

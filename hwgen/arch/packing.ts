@@ -5,12 +5,30 @@
 
 /** Packs little-endian lanes (lane 0 in the low bits) of `laneBits` each into one word. */
 export function packLanes(values: readonly (number | bigint)[], laneBits: number): bigint {
+  if (laneBits % 4 === 0 && laneBits <= 48 && values.every((value) => typeof value === 'number')) return packNumberLanes(values as readonly number[], laneBits);
   const mask = (1n << BigInt(laneBits)) - 1n;
   let word = 0n;
   values.forEach((value, lane) => {
     word |= (BigInt(value) & mask) << BigInt(lane * laneBits);
   });
   return word;
+}
+
+/**
+ * The same for number lanes of whole hex digits, through one hex string: shifting a growing bigint lane by lane
+ * costs time quadratic in the word's width, and weight words are hundreds of bits wide.
+ */
+function packNumberLanes(values: readonly number[], laneBits: number): bigint {
+  const digits = laneBits / 4;
+  const modulus = 2 ** laneBits;
+  let hex = '';
+  for (let lane = values.length - 1; lane >= 0; lane--) {
+    const value = values[lane] ?? 0;
+    // Two's complement of a negative lane (an int8 weight) in laneBits bits.
+    const unsigned = ((value % modulus) + modulus) % modulus;
+    hex += unsigned.toString(16).padStart(digits, '0');
+  }
+  return hex === '' ? 0n : BigInt(`0x${hex}`);
 }
 
 /** Splits a word into `lanes` unsigned lanes of `laneBits` each. */

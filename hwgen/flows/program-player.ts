@@ -1,13 +1,19 @@
 /**
- * Plays a host program (hwgen/host/program.ts) into a module on a simulator: renders the program-player
- * testbench (program_tb.v.hbs) from the module's port list, runs it through the co-simulation harness
- * (testbench/harness.ts: built once per content), and returns the captured outputs and the marks.
+ * Plays a host program (hwgen/host/program.ts) into a module on a simulator: writes its binary stream chunk by
+ * chunk to program.bin, renders the program-player testbench (program_tb.v.hbs) from the module's port list, runs
+ * it through the co-simulation harness (testbench/harness.ts: built once per content), and returns the captured
+ * outputs and the marks.
  */
+import { constants as fsConstants, createWriteStream } from 'node:fs';
+import { mkdir, open, rm } from 'node:fs/promises';
+import { execa } from 'execa';
+import { once } from 'node:events';
+import { join } from 'node:path';
 import { type ModuleDescription, findPort } from '../arch/module.ts';
 import { renderVerilog } from '../generate/render.ts';
-import { type Capture, MARK_BITS, parseCapture, programInputs, programOutputs } from '../host/program.ts';
+import { type Capture, maskBytes, parseCapture, programGroups, programInputs, programOutputs } from '../host/program.ts';
 import type { SimulatorName, TraceFormat } from '../../sim/types.ts';
-import { type CosimSpec, cosimulate } from '../../testbench/harness.ts';
+import { type CosimRun, type CosimSpec, cosimulate } from '../../testbench/harness.ts';
 
 export const PROGRAM_TB_MODULE = 'hwgen_program_tb';
 
@@ -33,8 +39,10 @@ export interface TraceWindow {
 export interface PlayOptions {
   readonly simulator: SimulatorName;
   readonly workDir: string;
-  /** The output port a wait line waits for (default `done`). */
+  /** The output port a WAIT record waits for (default `done`). */
   readonly waitPort?: string;
+  /** The input a SWEEP record counts (the program's builder was given the same; default none). */
+  readonly sweepPort?: string;
   /** A wait longer than this many cycles is a failure (default 10^8). */
   readonly maxWait?: number;
   readonly trace?: TraceFormat;
@@ -50,7 +58,7 @@ export interface PlayOptions {
 }
 
 export interface PlayResult {
-  /** Each capture line's outputs, first output port in the most significant bits (decodeCapture). */
+  /** Each capture line's outputs, first output port in the most significant bits (programOutputs gives the fields). */
   readonly captures: Capture[];
   /** Cycle count at each mark, by id. */
   readonly marks: ReadonlyMap<number, number>;
@@ -60,17 +68,32 @@ export interface PlayResult {
   readonly waveform?: string;
 }
 
+/** Where the SWEEP record's counter goes in the input vector. */
+function sweepField(module: ModuleDescription, sweepPort: string | undefined): { sweepPort?: string; sweepLsb?: number; sweepWidth?: number } {
+  if (sweepPort === undefined) return {};
+  const field = programInputs(module.ports).fields.find((f) => f.port.name === sweepPort);
+  if (field === undefined) throw new RangeError(`${module.name} has no input ${sweepPort} to sweep`);
+  return { sweepPort, sweepLsb: field.lsb, sweepWidth: field.port.width };
+}
+
 /** The testbench text for a module: pure function of its port list (and the probes, which only a traced build uses). */
-export function renderProgramTb(module: ModuleDescription, waitPort: string, configHash: string, probes: readonly TraceProbe[] = []): string {
+export function renderProgramTb(module: ModuleDescription, waitPort: string, configHash: string, probes: readonly TraceProbe[] = [], sweepPort?: string): string {
   findPort(module, waitPort);
   const inputs = programInputs(module.ports);
   const outputs = programOutputs(module.ports);
+  const groups = programGroups(module.ports);
   return renderVerilog('hwgen/flows/program_tb.v.hbs', {
     tbModule: PROGRAM_TB_MODULE,
     dut: module.name,
     waitPort,
-    markBits: Math.min(MARK_BITS, inputs.width),
+    ...sweepField(module, sweepPort),
     inputBits: inputs.width,
+    inputBytes: inputs.bytes,
+    inputPadding: inputs.bytes * 8 > inputs.width,
+    maskBytes: maskBytes(groups),
+    maskPadding: maskBytes(groups) * 8 > groups.length,
+    groupCount: groups.length,
+    groups: groups.map((group) => ({ name: group.name, bytes: group.bytes, width: group.width, padding: group.bytes * 8 > group.width, fields: group.fields.map((f) => ({ lsb: inputs.fields.find((i) => i.port.name === f.port.name)?.lsb ?? 0, width: f.port.width, offset: f.lsb })) })),
     outputBits: outputs.width,
     inputs: inputs.fields.map((f) => ({ name: f.port.name, width: f.port.width, lsb: f.lsb })),
     outputs: outputs.fields.map((f) => ({ name: f.port.name, width: f.port.width })),
@@ -98,18 +121,67 @@ function traceOptions(options: PlayOptions): Pick<CosimSpec, 'trace' | 'defines'
   return options.traceScope === 'interfaces' ? { trace, defines: { HWGEN_TRACE_INTERFACES: '1' } } : { trace };
 }
 
-export async function playProgram(module: ModuleDescription, program: string, options: PlayOptions): Promise<PlayResult> {
+/** Writes the program's chunks to `file` as they come, so that no more than one chunk is in memory. */
+async function writeProgram(file: string, program: Iterable<Uint8Array>): Promise<void> {
+  const out = createWriteStream(file);
+  const closed = new Promise<void>((resolve, reject) => {
+    out.on('close', resolve);
+    out.on('error', reject);
+  });
+  for (const chunk of program) {
+    if (!out.write(chunk)) await Promise.race([once(out, 'drain'), closed]);
+    if (out.destroyed) break;
+  }
+  out.end();
+  await closed;
+}
+
+/**
+ * Opens the pipe for reading and closes it again: a writer still waiting for the simulator to open it goes on,
+ * and its first write then fails (the simulator is gone), instead of waiting forever.
+ */
+async function releasePipe(file: string): Promise<void> {
+  const handle = await open(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK).catch(() => undefined);
+  await handle?.close();
+}
+
+/**
+ * The program goes to the simulator through a named pipe, generated tile by tile while the simulator plays the
+ * tiles before: the host's work overlaps the simulation, and a layer's stimulus is never whole in memory or on disk.
+ */
+async function streamProgram(workDir: string, program: Iterable<Uint8Array>, run: () => Promise<CosimRun>): Promise<CosimRun> {
+  const pipe = join(workDir, 'program.bin');
+  await rm(pipe, { force: true });
+  await execa('mkfifo', [pipe]);
+  const writing = writeProgram(pipe, program).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  let sim: CosimRun;
+  try {
+    sim = await run();
+  } catch (error) {
+    await releasePipe(pipe);
+    await writing;
+    throw error;
+  }
+  const failed = await writing;
+  if (failed !== undefined) throw failed;
+  return sim;
+}
+
+export async function playProgram(module: ModuleDescription, program: Iterable<Uint8Array>, options: PlayOptions): Promise<PlayResult> {
   const waitPort = options.waitPort ?? 'done';
-  const sim = await cosimulate({
+  await mkdir(options.workDir, { recursive: true });
+  const sim = await streamProgram(options.workDir, program, () => cosimulate({
     simulator: options.simulator,
     workDir: options.workDir,
     design: [module],
-    testbench: { module: PROGRAM_TB_MODULE, text: renderProgramTb(module, waitPort, options.configHash, options.traceProbes) },
-    inputs: { 'program.hex': program },
+    testbench: { module: PROGRAM_TB_MODULE, text: renderProgramTb(module, waitPort, options.configHash, options.traceProbes, options.sweepPort) },
     plusargs: playerPlusargs(options),
     timeoutMs: 3_600_000,
     ...traceOptions(options),
-  });
+  }));
   const captures = await sim.parseLines('captures.hex', 'a hex word', parseCapture);
   const marks = await sim.marks('marks.txt');
   return { captures, marks, cycles: Math.max(0, ...marks.values()), ...(sim.waveform === undefined ? {} : { waveform: sim.waveform }) };

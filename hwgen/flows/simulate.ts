@@ -14,7 +14,7 @@ import { replicaWriteBytes } from '../cost/tile-model.ts';
 import { CORE_KIND_FACTS, coreAt } from '../arch/core-kinds.ts';
 import { DEFAULT_ENERGY_PJ, type EventCounts, energyPicojoules, zeroEvents } from '../arch/events.ts';
 import type { AccelCounter } from '../modules/accel/arch.ts';
-import { type LayerProgram, type LayerReadback, layerProgram, readLayer } from '../host/driver.ts';
+import { DRAIN_SWEEP_PORT, type LayerProgram, type LayerReadback, layerProgram, readLayer } from '../host/driver.ts';
 import type { PolicyName } from '../schedule/types.ts';
 import type { SimulatorName, TraceFormat } from '../../sim/types.ts';
 import { generateAccelTop } from '../modules/accel/generator.ts';
@@ -41,6 +41,8 @@ export interface SimOptions {
   readonly workDir: string;
   readonly energyTable?: Readonly<EventCounts> | undefined;
   readonly progress?: Progress;
+  /** Simulator processes at once for layers with their own input (default 1). */
+  readonly jobs?: number;
 }
 
 export interface LayerSimResult {
@@ -151,7 +153,7 @@ export async function simulateGemm(accelerator: Accelerator, gemm: GemmLayer, la
   const workDir = join(options.workDir, `${String(layerIndex).padStart(3, '0')}-${gemm.name.replace(/[^A-Za-z0-9_.-]/g, '_')}`);
   // Waveform check: the testbench copies every core's streams into probes, and the waveform is checked below.
   const traceOptions = options.trace === 'none' ? {} : { traceProbes: accelTraceProbes(accelerator).probes, traceScope: options.traceScope ?? 'all', ...(options.traceWindow === undefined ? {} : { traceWindow: options.traceWindow }) };
-  const played = await playProgram(generateAccelTop(accelerator), program.text, { simulator: options.simulator, workDir, trace: options.trace, configHash: accelerator.hash, ...traceOptions }).catch(async (error: unknown) => {
+  const played = await playProgram(generateAccelTop(accelerator), program.chunks(), { simulator: options.simulator, workDir, trace: options.trace, configHash: accelerator.hash, sweepPort: DRAIN_SWEEP_PORT, ...traceOptions }).catch(async (error: unknown) => {
     const file = options.trace === 'none' ? undefined : join(workDir, `waves.${options.trace}`);
     throw await explainFailure(error, { file, accelerator, layer: gemm, prediction, golden });
   });
@@ -191,18 +193,69 @@ export async function simulateGemm(accelerator: Accelerator, gemm: GemmLayer, la
   };
 }
 
-/** Every layer in order, each taking the previous layer's RTL output (pooled) as the host would. */
+/** At most `limit` tasks at once; a task waits for a slot only once it is ready to run. */
+class Slots {
+  private free: number;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(limit: number) {
+    this.free = Math.max(1, limit);
+  }
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.free > 0) this.free -= 1;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next === undefined) this.free += 1;
+      else next();
+    }
+  }
+}
+
+/** A simulated layer, and what the next layer takes from it. */
+interface LayerRun {
+  readonly result: LayerSimResult;
+  /** Its RTL output pooled as the next layer takes it (undefined after logits). */
+  readonly passed: Uint8Array | undefined;
+}
+
+/**
+ * Every layer in order, each taking the previous layer's RTL output (pooled) as the host would. With `jobs` > 1,
+ * layers that name their own input (zoo layers, independent batches) run as separate simulator processes at the
+ * same time; a layer that takes the previous one's output waits for it. Results come in layer order.
+ */
 export async function* simulateWorkload(accelerator: Accelerator, workload: ResolvedWorkload, options: SimOptions): AsyncGenerator<LayerSimResult> {
   const progress = options.progress ?? silentProgress;
-  let previous: Uint8Array | undefined;
+  const slots = new Slots(options.jobs ?? 1);
+  // Lowered inside its slot, so that only the running layers' GEMMs are in memory.
+  const simulate = async (layer: ResolvedLayer, input: () => Uint8Array): Promise<LayerRun> =>
+    slots.run(async () => {
+      const gemm = lowerToGemm(layer, input());
+      const done = progress.start(`layer ${layer.index + 1}/${workload.layers.length} ${layer.spec.name} (M=${gemm.M} K=${gemm.K} N=${gemm.N}) on ${options.simulator}`);
+      const result = await simulateGemm(accelerator, gemm, layer.index, options);
+      done(`${result.cycles} cycles (predicted ${result.predictedCycles}), ${result.tiles} tiles, ${result.problems.length === 0 ? 'checked' : `${result.problems.length} problems`}`);
+      const shaped = { ...result, outputs: outputTensorOrder(layer, result.outputs), name: layer.spec.name, outputShape: layer.outputShape };
+      return { result: shaped, passed: passOn(layer, result.outputs) };
+    });
+  const runs: Promise<LayerRun>[] = [];
+  let yielded = 0;
   for (const layer of workload.layers) {
-    const gemm = lowerToGemm(layer, inputOf(layer, previous));
-    const done = progress.start(`layer ${layer.index + 1}/${workload.layers.length} ${layer.spec.name} (M=${gemm.M} K=${gemm.K} N=${gemm.N}) on ${options.simulator}`);
-    const result = await simulateGemm(accelerator, gemm, layer.index, options);
-    done(`${result.cycles} cycles (predicted ${result.predictedCycles}), ${result.tiles} tiles, ${result.problems.length === 0 ? 'checked' : `${result.problems.length} problems`}`);
-    yield { ...result, outputs: outputTensorOrder(layer, result.outputs), name: layer.spec.name, outputShape: layer.outputShape };
-    previous = passOn(layer, result.outputs);
+    const own = layer.input;
+    const before = runs.at(-1);
+    if (own !== undefined) runs.push(simulate(layer, () => own().data));
+    else runs.push((async () => {
+      const passed = (await before)?.passed;
+      return simulate(layer, () => inputOf(layer, passed));
+    })());
+    // One job: strictly one layer after the other, each result as soon as it is there.
+    if ((options.jobs ?? 1) <= 1) yield (await (runs[yielded++] as Promise<LayerRun>)).result;
   }
+  // A failed layer is raised in its turn; the ones running beside it are not left unobserved.
+  for (const run of runs) run.catch(() => undefined);
+  for (; yielded < runs.length; yielded++) yield (await (runs[yielded] as Promise<LayerRun>)).result;
 }
 
 function inputOf(layer: ResolvedLayer, previous: Uint8Array | undefined): Uint8Array {

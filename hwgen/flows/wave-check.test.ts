@@ -18,7 +18,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acceleratorFrom } from '../config/load-config.ts';
 import { type GeneratedFile, type ModuleDescription, allFiles } from '../arch/module.ts';
-import { layerProgram } from '../host/driver.ts';
+import { DRAIN_SWEEP_PORT, layerProgram, programBytes } from '../host/driver.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
 import { Rng } from '../util/rng.ts';
 import { generateAccelTop } from '../modules/accel/generator.ts';
@@ -49,7 +49,7 @@ function tinyLayer(): GemmLayer {
 
 const layer = tinyLayer();
 const { golden, prediction } = layerRunPlan(accelerator, layer, 'cost', 3);
-const program = layerProgram(accelerator, layer, prediction.tiles.map(({ tile, schedule, weightKinds }) => ({ tile, schedule, weightKinds })));
+const program = programBytes(layerProgram(accelerator, layer, prediction.tiles.map(({ tile, schedule, weightKinds }) => ({ tile, schedule, weightKinds }))));
 const probes = accelTraceProbes(accelerator);
 let root = '';
 let runs = 0;
@@ -82,7 +82,7 @@ describe('an unmutated design', () => {
 
   it.each(cases)('%s, %s: every beat, column and done as the golden and cost models say', async (simulator, trace) => {
     const workDir = await freshDir();
-    const played = await playProgram(generateAccelTop(accelerator), program.text, { simulator, workDir, trace, configHash: accelerator.hash, traceProbes: probes.probes });
+    const played = await playProgram(generateAccelTop(accelerator), [program], { simulator, workDir, trace, configHash: accelerator.hash, sweepPort: DRAIN_SWEEP_PORT, traceProbes: probes.probes });
     const result = await check(played.waveform!, true);
     expect(result.problems).toEqual([]);
     expect(result.report).toBeUndefined();
@@ -105,8 +105,8 @@ describe('an unmutated design', () => {
   it.each(SIMULATORS)('%s, interfaces only: a much smaller waveform that checks the same', async (simulator) => {
     const all = await freshDir();
     const small = await freshDir();
-    const full = await playProgram(generateAccelTop(accelerator), program.text, { simulator, workDir: all, trace: 'vcd', configHash: accelerator.hash, traceProbes: probes.probes });
-    const played = await playProgram(generateAccelTop(accelerator), program.text, { simulator, workDir: small, trace: 'vcd', configHash: accelerator.hash, traceProbes: probes.probes, traceScope: 'interfaces' });
+    const full = await playProgram(generateAccelTop(accelerator), [program], { simulator, workDir: all, trace: 'vcd', configHash: accelerator.hash, sweepPort: DRAIN_SWEEP_PORT, traceProbes: probes.probes });
+    const played = await playProgram(generateAccelTop(accelerator), [program], { simulator, workDir: small, trace: 'vcd', configHash: accelerator.hash, sweepPort: DRAIN_SWEEP_PORT, traceProbes: probes.probes, traceScope: 'interfaces' });
     expect(statSync(played.waveform!).size * 4).toBeLessThan(statSync(full.waveform!).size);
     const result = await check(played.waveform!, true);
     expect(result.problems).toEqual([]);
@@ -116,7 +116,7 @@ describe('an unmutated design', () => {
   it.each(SIMULATORS)('%s, a window of cycles: only those are dumped, tile 1 is checked whole, tile 0 in part', async (simulator) => {
     const workDir = await freshDir();
     const window = parseTraceWindow('150:320');
-    const played = await playProgram(generateAccelTop(accelerator), program.text, { simulator, workDir, trace: 'vcd', configHash: accelerator.hash, traceProbes: probes.probes, traceScope: 'interfaces', traceWindow: window });
+    const played = await playProgram(generateAccelTop(accelerator), [program], { simulator, workDir, trace: 'vcd', configHash: accelerator.hash, sweepPort: DRAIN_SWEEP_PORT, traceProbes: probes.probes, traceScope: 'interfaces', traceWindow: window });
     const result = await check(played.waveform!, true);
     expect(result.problems).toEqual([]);
     expect(result.stats).toMatchObject({ firstCycle: 150, lastCycle: 320, tilesChecked: 1, tilesPartial: 0 });
@@ -204,10 +204,10 @@ function mutant(module: ModuleDescription): ModuleDescription {
 async function playMutant(fault: string): Promise<string> {
   const workDir = await freshDir();
   const top = mutant(generateAccelTop(accelerator));
-  const files = [...allFiles(top), { name: `${PROGRAM_TB_MODULE}.v`, text: renderProgramTb(top, 'done', accelerator.hash, probes.probes) }];
+  const files = [...allFiles(top), { name: `${PROGRAM_TB_MODULE}.v`, text: renderProgramTb(top, 'done', accelerator.hash, probes.probes, DRAIN_SWEEP_PORT) }];
   for (const file of MUTATIONS.map((edit) => edit.file)) expect(files.find((f) => f.name === file)?.text, file).toContain('mut_');
   await Promise.all(files.map((file) => writeFile(join(workDir, file.name), file.text)));
-  await writeFile(join(workDir, 'program.hex'), program.text);
+  await writeFile(join(workDir, 'program.bin'), program);
   const runner = runnerFor('verilator');
   const built = await runner.build({ top: PROGRAM_TB_MODULE, sources: files.map((file) => join(workDir, file.name)), trace: 'vcd' });
   // A fault may hang the run (the core waits for a beat that was lost): the waveform up to the hang is checked.
@@ -264,11 +264,11 @@ describe('a run that hangs', () => {
   it('explainFailure adds what its waveform shows to the simulator error, and writes the report beside it', async () => {
     // Valid dropped while stalled loses a word: the core waits for it, done never comes.
     const file = await playMutant('mut_valid');
-    const hang = new ToolError('verilator', 'simulation failed (signal SIGABRT): program.hex line 45: done not seen in 2000 cycles');
+    const hang = new ToolError('verilator', 'simulation failed (signal SIGABRT): program.bin record 45: done not seen in 2000 cycles');
     const explained = await explainFailure(hang, { file, accelerator, layer, prediction, golden });
     expect(explained).toBeInstanceOf(ToolError);
     expect((explained as ToolError).message).toBe(
-      `verilator: simulation failed (signal SIGABRT): program.hex line 45: done not seen in 2000 cycles; the waveform shows l0: waveform: valid-dropped: ${FAULTS[3]![3]} (report: ${join(dirname(file), 'l0.mismatch.txt')})`,
+      `verilator: simulation failed (signal SIGABRT): program.bin record 45: done not seen in 2000 cycles; the waveform shows l0: waveform: valid-dropped: ${FAULTS[3]![3]} (report: ${join(dirname(file), 'l0.mismatch.txt')})`,
     );
     expect(existsSync(join(dirname(file), 'l0.mismatch.wavedrom.json'))).toBe(true);
     // Other errors, and runs without a waveform, pass through unchanged.

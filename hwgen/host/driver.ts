@@ -18,7 +18,7 @@ import type { CoreKind, Schedule } from '../schedule/types.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
 import { CheckError } from '../errors.ts';
 import { type OutputValues, beatsPerOutput, configT, outputKindOf, valuesFromStream } from '../arch/output-stream.ts';
-import { type Capture, type PortValues, ProgramBuilder, decodeCapture } from './program.ts';
+import { type Capture, type GroupQueue, type PortValues, ProgramBuilder, programOutputs } from './program.ts';
 
 /** One tile of a layer as the host runs it: what the cost model's tile prediction holds. */
 export interface HostTile {
@@ -37,15 +37,64 @@ export interface TileReadback {
   readonly bankCaptures: readonly number[];
 }
 
-export interface LayerProgram {
-  readonly layer: GemmLayer;
-  /** The top's ports, which the program's lines drive and capture. */
+/** The input a drain sweeps: the output banks' read address (hwgen/flows/program_tb.v.hbs, SWEEP). */
+export const DRAIN_SWEEP_PORT = 'ob_rd_addr';
+
+/**
+ * A layer's program: its bytes tile by tile, generated as they are read (so that a layer's stimulus is never in
+ * memory whole), and where its results are among the captures, which is known once the bytes have been read.
+ */
+export class LayerProgram {
+  /** The top's ports, which the program drives and captures. */
   readonly ports: readonly PortSpec[];
-  readonly text: string;
-  readonly tiles: readonly TileReadback[];
-  /** Index of the first counter capture: core c's counter i at counterCaptures + c·8 + i. */
-  readonly counterCaptures: number;
   readonly cores: number;
+  private readonly readbacks: TileReadback[] = [];
+  private counterStart = -1;
+  private read = false;
+
+  constructor(
+    private readonly accelerator: Accelerator,
+    readonly layer: GemmLayer,
+    private readonly hostTiles: readonly HostTile[],
+  ) {
+    this.ports = accelTopPorts(accelerator);
+    this.cores = accelerator.config.ann.arrays + accelerator.config.snn.cores;
+  }
+
+  /** The program's bytes: one chunk per tile, then the counter reads and the end. Can be read once. */
+  *chunks(): Generator<Uint8Array> {
+    if (this.read) throw new Error(`the program of ${this.layer.name} has been read already`);
+    this.read = true;
+    const builder = new ProgramBuilder(this.ports, DRAIN_SWEEP_PORT);
+    for (const [t, tile] of this.hostTiles.entries()) {
+      this.readbacks.push(emitTile(builder, this.accelerator, this.layer, tile, t));
+      yield builder.take();
+    }
+    builder.hold({});
+    for (let c = 0; c < this.cores; c++) {
+      ACCEL_COUNTERS.forEach((_, i) => {
+        const index = builder.capture({ cnt_rd_core: c, cnt_rd_idx: i });
+        if (this.counterStart < 0) this.counterStart = index;
+      });
+    }
+    yield builder.finish();
+  }
+
+  /** Every tile's readback; complete once the chunks have been read. */
+  get tiles(): readonly TileReadback[] {
+    this.requireRead();
+    return this.readbacks;
+  }
+
+  /** Index of the first counter capture: core c's counter i at counterCaptures + c·8 + i. */
+  get counterCaptures(): number {
+    this.requireRead();
+    return this.counterStart;
+  }
+
+  private requireRead(): void {
+    if (this.counterStart < 0) throw new Error(`the program of ${this.layer.name} has not been read to its end`);
+  }
 }
 
 /** Mark ids: tile t begins at 4t, its loads end at 4t+1, its run at 4t+2, its drain at 4t+3. */
@@ -53,48 +102,71 @@ export const tileMark = (tile: number, phase: 0 | 1 | 2 | 3): number => 4 * tile
 
 const uses = (schedule: Schedule, kind: CoreKind): boolean => schedule.cores.some((core) => core.kind === kind && core.columns.length > 0);
 
-/** One write a cycle on the load ports `<prefix>_wr_*`: enable, the word's address, then its fields. */
-function writes(prefix: string, words: readonly Readonly<Record<string, bigint>>[]): PortValues[] {
-  return words.map((fields, addr) => {
-    const values: Record<string, bigint | number> = { [`${prefix}_wr_en`]: 1, [`${prefix}_wr_addr`]: addr };
-    for (const [name, value] of Object.entries(fields)) values[`${prefix}_wr_${name}`] = value;
-    return values;
-  });
+/** One bus's writes: word i's fields (`addr`, `data`, ...: the ports `<prefix>_wr_<field>`), the enable set. */
+interface BusWrites {
+  readonly prefix: string;
+  readonly count: number;
+  fields(i: number): Readonly<Record<string, bigint>>;
+}
+
+/** Word i at address i. */
+function addressed(prefix: string, words: readonly Readonly<Record<string, bigint>>[]): BusWrites {
+  return { prefix, count: words.length, fields: (i) => ({ addr: BigInt(i), ...words[i] }) };
 }
 
 /** The weight and bias/θ words of every kind in `weightKinds`, on the kind's buses. */
-function weightQueues(sub: GemmLayer, weightKinds: readonly CoreKind[], params: CoreParams): Partial<Record<LoadBus, PortValues[]>> {
-  const queues: Partial<Record<LoadBus, PortValues[]>> = {};
+function weightQueues(sub: GemmLayer, weightKinds: readonly CoreKind[], params: CoreParams): Partial<Record<LoadBus, BusWrites>> {
+  const queues: Partial<Record<LoadBus, BusWrites>> = {};
   for (const kind of CORE_KINDS.filter((k) => weightKinds.includes(k))) {
     const { buses } = CORE_KIND_FACTS[kind];
     const { ports, weightLoad } = CORE_KIND_ARCH[kind];
     const load = weightLoad(sub, params);
-    queues[buses.weights] = writes(ports.weights, load.weights.map((data) => ({ data })));
-    queues[buses.biasTheta] = writes(ports.biasTheta, load.biasTheta.map(({ bias, theta }) => ({ bias, theta })));
+    queues[buses.weights] = addressed(ports.weights, load.weights.map((data) => ({ data })));
+    queues[buses.biasTheta] = addressed(ports.biasTheta, load.biasTheta.map(({ bias, theta }) => ({ bias, theta })));
   }
   return queues;
 }
 
-/** The words each load bus carries for one tile, in order. */
-function busQueues(accelerator: Accelerator, sub: GemmLayer, tile: HostTile): Record<LoadBus, PortValues[]> {
+/** The words each load bus carries for one tile, in order (a bus without words is absent). */
+function busQueues(accelerator: Accelerator, sub: GemmLayer, tile: HostTile): Partial<Record<LoadBus, BusWrites>> {
   const params = coreParamsOf(accelerator);
-  const queues: Record<LoadBus, PortValues[]> = { annW: [], annBt: [], snnW: [], snnBt: [], act: [], ev: [], sched: [], ...weightQueues(sub, tile.weightKinds, params) };
+  const queues: Partial<Record<LoadBus, BusWrites>> = weightQueues(sub, tile.weightKinds, params);
   const replicas = byKind((kind) => (uses(tile.schedule, kind) ? CORE_KIND_ARCH[kind].replica(sub, params) : undefined));
   for (const kind of CORE_KINDS) {
     const replica = replicas[kind];
     if (replica === undefined) continue;
-    queues[CORE_KIND_FACTS[kind].buses.replica] = writes(CORE_KIND_ARCH[kind].ports.replica, replica.words.map((data) => ({ data })));
+    queues[CORE_KIND_FACTS[kind].buses.replica] = addressed(CORE_KIND_ARCH[kind].ports.replica, replica.words.map((data) => ({ data })));
   }
+  const entries: Readonly<Record<string, bigint>>[] = [];
   tile.schedule.cores.forEach((core, c) => {
     if (core.columns.length === 0) return;
     const replica = replicas[core.kind];
     if (replica === undefined) throw new Error('unreachable: a used kind has its replica');
     const feeder = feederParams(accelerator, core.kind);
-    listEntries(replica, core.columns).forEach((entry, i) => {
-      queues.sched.push({ sched_wr_en: 1, sched_wr_core: c, sched_wr_addr: i, sched_wr_data: packEntry(entry, feeder) });
-    });
+    listEntries(replica, core.columns).forEach((entry, i) => entries.push({ core: BigInt(c), addr: BigInt(i), data: packEntry(entry, feeder) }));
   });
+  queues.sched = { prefix: 'sched', count: entries.length, fields: (i) => entries[i] ?? {} };
   return queues;
+}
+
+/** A bus's writes as packed words of its load-bus group (ProgramBuilder.loadQueues). */
+function groupQueue(builder: ProgramBuilder, writes: BusWrites): GroupQueue {
+  const layout = builder.groupFieldsOf(writes.prefix);
+  const shifts = new Map([...layout].map(([name, field]) => [name.slice(writes.prefix.length + '_wr_'.length), BigInt(field.lsb)]));
+  const enable = 1n << (shifts.get('en') ?? 0n);
+  return {
+    group: writes.prefix,
+    count: writes.count,
+    word: (i) => {
+      let word = enable;
+      for (const [name, value] of Object.entries(writes.fields(i))) {
+        const shift = shifts.get(name);
+        if (shift === undefined) throw new RangeError(`program: the DUT has no input ${writes.prefix}_wr_${name}`);
+        word |= value << shift;
+      }
+      return word;
+    },
+  };
 }
 
 /** The layer configuration held while a tile runs; a kind the tile leaves idle keeps zeros. */
@@ -107,12 +179,13 @@ function tileConfig(accelerator: Accelerator, sub: GemmLayer, schedule: Schedule
   return values;
 }
 
-function emitLoads(builder: ProgramBuilder, queues: Record<LoadBus, PortValues[]>): LoadWords {
-  const length = Math.max(...LOAD_BUSES.map((bus) => queues[bus].length));
-  for (let i = 0; i < length; i++) {
-    builder.play(Object.assign({}, ...LOAD_BUSES.map((bus) => queues[bus][i] ?? {})) as PortValues);
-  }
-  return Object.fromEntries(LOAD_BUSES.map((bus) => [bus, queues[bus].length])) as LoadWords;
+/** The load cycles: all seven buses in parallel, one word per cycle each. */
+function emitLoads(builder: ProgramBuilder, queues: Partial<Record<LoadBus, BusWrites>>): LoadWords {
+  builder.loadQueues(LOAD_BUSES.flatMap((bus) => {
+    const writes = queues[bus];
+    return writes === undefined ? [] : [groupQueue(builder, writes)];
+  }));
+  return Object.fromEntries(LOAD_BUSES.map((bus) => [bus, queues[bus]?.count ?? 0])) as LoadWords;
 }
 
 function emitTile(builder: ProgramBuilder, accelerator: Accelerator, layer: GemmLayer, tile: HostTile, t: number): TileReadback {
@@ -124,33 +197,26 @@ function emitTile(builder: ProgramBuilder, accelerator: Accelerator, layer: Gemm
   builder.play({ start: 1 });
   builder.wait();
   builder.mark(tileMark(t, 2));
-  const bankCaptures = tile.schedule.cores.map((core, c) => {
-    let first = -1;
-    for (let addr = 0; addr < core.columns.length * sub.M * beatsPerOutput(sub); addr++) {
-      const index = builder.capture({ ob_rd_core: c, ob_rd_addr: addr });
-      if (first < 0) first = index;
-    }
-    return first;
-  });
+  const bankCaptures = tile.schedule.cores.map((core, c) => builder.sweep({ ob_rd_core: c }, DRAIN_SWEEP_PORT, core.columns.length * sub.M * beatsPerOutput(sub)));
   builder.mark(tileMark(t, 3));
   return { tile, busWords, bankCaptures };
 }
 
+/** All of a (small) program's bytes at once: for tests and for decoding it. */
+export function programBytes(program: LayerProgram): Uint8Array {
+  const chunks = [...program.chunks()];
+  const out = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
+}
+
 /** The program that runs every tile of `layer` in order, then reads the counters. */
 export function layerProgram(accelerator: Accelerator, layer: GemmLayer, tiles: readonly HostTile[]): LayerProgram {
-  const ports = accelTopPorts(accelerator);
-  const builder = new ProgramBuilder(ports);
-  const readbacks = tiles.map((tile, t) => emitTile(builder, accelerator, layer, tile, t));
-  builder.hold({});
-  const cores = accelerator.config.ann.arrays + accelerator.config.snn.cores;
-  let counterCaptures = -1;
-  for (let c = 0; c < cores; c++) {
-    ACCEL_COUNTERS.forEach((_, i) => {
-      const index = builder.capture({ cnt_rd_core: c, cnt_rd_idx: i });
-      if (counterCaptures < 0) counterCaptures = index;
-    });
-  }
-  return { layer, ports, text: builder.finish(), tiles: readbacks, counterCaptures, cores };
+  return new LayerProgram(accelerator, layer, tiles);
 }
 
 export interface TileMeasurement {
@@ -176,14 +242,15 @@ export interface LayerReadback {
 /** Reads a layer's outputs, counters and cycles out of the captures and marks of its program's run. */
 export function readLayer(program: LayerProgram, captures: readonly Capture[], marks: ReadonlyMap<number, number>): LayerReadback {
   const { layer, ports } = program;
-  /** The named outputs of a capture; an x or z bit in one of them is a design fault. */
-  const decoded = (index: number, ...names: string[]): Record<string, bigint> => {
+  const fields = new Map(programOutputs(ports).fields.map((field) => [field.port.name, { shift: BigInt(field.lsb), mask: field.mask }]));
+  /** One output of a capture (a layer has millions: no object per capture); an x or z bit in it is a design fault. */
+  const output = (index: number, name: string): number => {
     const capture = captures[index];
     if (capture === undefined) throw new RangeError(`capture ${index} is missing (${captures.length} captured)`);
-    const { values, unknown } = decodeCapture(ports, capture);
-    const undefinedOutput = names.find((name) => unknown.has(name));
-    if (undefinedOutput !== undefined) throw new CheckError(`${layer.name}: capture ${index}: ${undefinedOutput} has x or z bits (an unwritten or undriven value)`);
-    return values;
+    const field = fields.get(name);
+    if (field === undefined) throw new RangeError(`the top has no output ${name}`);
+    if (((capture.unknown >> field.shift) & field.mask) !== 0n) throw new CheckError(`${layer.name}: capture ${index}: ${name} has x or z bits (an unwritten or undriven value)`);
+    return Number((capture.value >> field.shift) & field.mask);
   };
   const mark = (id: number): number => {
     const cycle = marks.get(id);
@@ -201,9 +268,9 @@ export function readLayer(program: LayerProgram, captures: readonly Capture[], m
       const first = bankCaptures[c] ?? -1;
       core.columns.forEach((n, i) => {
         for (let r = 0; r < rows; r++) {
-          const values = decoded(first + i * rows + r, 'ob_rd_data', 'cnt_cycles');
-          if (i === 0 && r === 0) cntCycles = Number(values.cnt_cycles);
-          bytes[(rowStart * beats + r) * layer.N + colStart + n] = Number(values.ob_rd_data);
+          const index = first + i * rows + r;
+          if (i === 0 && r === 0) cntCycles = output(index, 'cnt_cycles');
+          bytes[(rowStart * beats + r) * layer.N + colStart + n] = output(index, 'ob_rd_data');
         }
       });
     });
@@ -211,7 +278,7 @@ export function readLayer(program: LayerProgram, captures: readonly Capture[], m
     return { loadCycles: loaded - begin, runCycles: ran - loaded - 1, drainCycles: drained - ran, cycles: drained - begin, cntCycles };
   });
   const counters = Array.from({ length: program.cores }, (_, c) =>
-    Object.fromEntries(ACCEL_COUNTERS.map((name, i) => [name, Number(decoded(program.counterCaptures + c * ACCEL_COUNTERS.length + i, 'cnt_rd_data').cnt_rd_data)])) as Record<AccelCounter, number>,
+    Object.fromEntries(ACCEL_COUNTERS.map((name, i) => [name, output(program.counterCaptures + c * ACCEL_COUNTERS.length + i, 'cnt_rd_data')])) as Record<AccelCounter, number>,
   );
   return { outputs: valuesFromStream(bytes, outputKindOf(layer), layer.M, layer.N), tiles, cycles: tiles.reduce((sum, tile) => sum + tile.cycles, 0), counters };
 }

@@ -1,45 +1,94 @@
 /**
- * A program for the program-player testbench (hwgen/flows/program_tb.v.hbs): one line per clock cycle of the
- * DUT's inputs, as a host on the other side of the pins would drive them. The host driver builds it; the
- * player plays it on a simulator. Lines are `{op[3:0], inputs}` in hex, the inputs packed in port order with
- * the first port in the most significant bits; clock and reset belong to the testbench.
+ * A program for the program-player testbench (hwgen/flows/program_tb.v.hbs): what a host on the other side of the
+ * pins drives into the DUT, cycle by cycle, as a compact binary stream the testbench reads with `$fread`. Records
+ * start with an op byte; multi-byte numbers and input vectors are big-endian, the inputs packed in port order with
+ * the first port in the most significant bits (the vector padded to whole bytes). Clock and reset belong to the
+ * testbench.
+ *
+ *   PLAY    inputs                 drive for one cycle
+ *   CAPTURE inputs                 drive for one cycle, then record the outputs
+ *   WAIT    inputs                 drive until the wait port is high (at least one cycle)
+ *   MARK    id[4]                  record the cycle count under `id` (no cycle)
+ *   END                            stop
+ *   LOAD    cycles[4], per cycle: mask[G], then each masked group's word
+ *                                  the held inputs with the groups' ports overwritten, one cycle each
+ *   HOLD    inputs                 the inputs LOAD starts from (no cycle)
+ *   SWEEP   inputs, count[4]       `count` CAPTURE cycles, the sweep port counting 0, 1, ... over the inputs
+ *
+ * A group is the ports of one load bus, `<prefix>_wr_*` (enable, address, data): a load cycle carries only the
+ * words of the buses that write in it, so the stream is the data loaded, not one full input vector per cycle.
+ * The builder hands its bytes out chunk by chunk (`take`), so a layer's program never has to be in memory whole.
  */
 import type { PortSpec } from '../arch/module.ts';
 
-export const PROGRAM_OPS = { play: 0, capture: 1, wait: 2, mark: 3, end: 4 } as const;
-/** Bits of a mark's id (the low bits of its line). */
+export const PROGRAM_OPS = { play: 0, capture: 1, wait: 2, mark: 3, end: 4, load: 5, hold: 6, sweep: 7 } as const;
+/** Bits of a mark's id. */
 export const MARK_BITS = 32;
 
 export type PortValues = Readonly<Record<string, bigint | number | boolean>>;
 
-interface Field {
+export interface Field {
   readonly port: PortSpec;
   readonly lsb: number;
   readonly mask: bigint;
 }
 
-/** The DUT inputs a program drives, with their bit positions in a line. */
-export function programInputs(ports: readonly PortSpec[]): { fields: Field[]; width: number } {
-  const driven = ports.filter((p) => p.direction === 'input' && p.role !== 'clock' && p.role !== 'reset');
-  const width = driven.reduce((sum, p) => sum + p.width, 0);
+/** Packed fields, the first in the most significant bits, `bytes` = the width rounded up to whole bytes. */
+export interface Packing {
+  readonly fields: Field[];
+  readonly width: number;
+  readonly bytes: number;
+}
+
+function packing(ports: readonly PortSpec[]): Packing {
+  const width = ports.reduce((sum, p) => sum + p.width, 0);
   let lsb = width;
-  const fields = driven.map((port) => {
+  const fields = ports.map((port) => {
     lsb -= port.width;
     return { port, lsb, mask: (1n << BigInt(port.width)) - 1n };
   });
-  return { fields, width };
+  return { fields, width, bytes: Math.max(1, Math.ceil(width / 8)) };
+}
+
+/** The DUT inputs a program drives, with their bit positions in an input vector. */
+export function programInputs(ports: readonly PortSpec[]): Packing {
+  return packing(ports.filter((p) => p.direction === 'input' && p.role !== 'clock' && p.role !== 'reset'));
 }
 
 /** The DUT outputs a capture records, with their bit positions (first output in the most significant bits). */
-export function programOutputs(ports: readonly PortSpec[]): { fields: Field[]; width: number } {
-  const outputs = ports.filter((p) => p.direction === 'output');
-  const width = outputs.reduce((sum, p) => sum + p.width, 0);
-  let lsb = width;
-  const fields = outputs.map((port) => {
-    lsb -= port.width;
-    return { port, lsb, mask: (1n << BigInt(port.width)) - 1n };
-  });
-  return { fields, width };
+export function programOutputs(ports: readonly PortSpec[]): Packing {
+  return packing(ports.filter((p) => p.direction === 'output'));
+}
+
+/** A load bus: the inputs `<name>_wr_*`, packed into one word per cycle it writes. */
+export interface InputGroup extends Packing {
+  readonly name: string;
+}
+
+const GROUP_PORT = /^(.+)_wr_[a-z0-9_]+$/;
+
+/** The DUT's load buses, in port order of their first port. */
+export function programGroups(ports: readonly PortSpec[]): InputGroup[] {
+  const members = new Map<string, PortSpec[]>();
+  for (const field of programInputs(ports).fields) {
+    const name = GROUP_PORT.exec(field.port.name)?.[1];
+    if (name === undefined) continue;
+    members.set(name, [...(members.get(name) ?? []), field.port]);
+  }
+  return [...members].map(([name, groupPorts]) => ({ name, ...packing(groupPorts) }));
+}
+
+/** The words one load bus writes in a LOAD record, each packed as the bus's fields (ProgramBuilder.groupFieldsOf). */
+export interface GroupQueue {
+  /** The bus: its ports are `<group>_wr_*`. */
+  readonly group: string;
+  readonly count: number;
+  word(i: number): bigint;
+}
+
+/** Bytes of the group mask of a LOAD cycle. */
+export function maskBytes(groups: readonly InputGroup[]): number {
+  return Math.max(1, Math.ceil(groups.length / 8));
 }
 
 /** One capture line: the outputs' bits, and which of them were x or z in the simulator. */
@@ -57,90 +106,173 @@ export function parseCapture(line: string): Capture | undefined {
   return { value, unknown };
 }
 
-/** Decodes one capture into the outputs' values; `unknown` names the outputs with an x or z bit. */
-export function decodeCapture(ports: readonly PortSpec[], capture: Capture): { values: Record<string, bigint>; unknown: Set<string> } {
-  const values: Record<string, bigint> = {};
-  const unknown = new Set<string>();
-  for (const field of programOutputs(ports).fields) {
-    values[field.port.name] = (capture.value >> BigInt(field.lsb)) & field.mask;
-    if (((capture.unknown >> BigInt(field.lsb)) & field.mask) !== 0n) unknown.add(field.port.name);
+/** `value` (0 ≤ value < 2^(8·bytes)) as `bytes` big-endian bytes into `out` at `offset`. */
+function writeBig(out: Uint8Array, offset: number, value: bigint, bytes: number): void {
+  // Through hex: V8 turns a bigint into a string far faster than it shifts it byte by byte.
+  const hex = value.toString(16);
+  const digits = bytes * 2;
+  out.set(Buffer.from(hex.length >= digits ? hex : hex.padStart(digits, '0'), 'hex'), offset);
+}
+
+function u32(value: number): Uint8Array {
+  const out = new Uint8Array(4);
+  new DataView(out.buffer).setUint32(0, value);
+  return out;
+}
+
+/** Values of the named fields packed into a word of `packing`; an unknown name or a value too wide is an error. */
+function packFields(fields: ReadonlyMap<string, Field>, values: PortValues, what: string): bigint {
+  let word = 0n;
+  for (const [name, raw] of Object.entries(values)) {
+    const field = fields.get(name);
+    if (field === undefined) throw new RangeError(`program: ${what} has no input ${name}`);
+    const value = typeof raw === 'boolean' ? (raw ? 1n : 0n) : BigInt(raw);
+    if (value < 0n || value > field.mask) throw new RangeError(`program: ${name} = ${value} does not fit ${field.port.width} bits`);
+    word |= value << BigInt(field.lsb);
   }
-  return { values, unknown };
+  return word;
 }
 
 export class ProgramBuilder {
+  private readonly inputs: Packing;
   private readonly fields: Map<string, Field>;
-  private readonly width: number;
-  private readonly lines: string[] = [];
+  private readonly groups: InputGroup[];
+  /** Per group, its fields by port name (bit positions within the group's word). */
+  private readonly groupFields: Map<string, Field>[];
+  private readonly mask: number;
+  private chunks: Uint8Array[] = [];
   private cyclesSoFar = 0;
   private capturesSoFar = 0;
-  /** Values held in every line until changed (layer configuration). */
+  /** Values held in every cycle until changed (layer configuration). */
   private held: PortValues = {};
 
-  constructor(ports: readonly PortSpec[]) {
-    const { fields, width } = programInputs(ports);
-    this.fields = new Map(fields.map((f) => [f.port.name, f]));
-    this.width = width;
+  /**
+   * `sweepPort`: the input SWEEP counts (the testbench is rendered with the same name); without it the program has
+   * no SWEEP records.
+   */
+  constructor(
+    ports: readonly PortSpec[],
+    private readonly sweepPort?: string,
+  ) {
+    this.inputs = programInputs(ports);
+    this.fields = new Map(this.inputs.fields.map((f) => [f.port.name, f]));
+    this.groups = programGroups(ports);
+    this.groupFields = this.groups.map((group) => new Map(group.fields.map((f) => [f.port.name, f])));
+    this.mask = maskBytes(this.groups);
   }
 
-  /** Sets values driven in every following line until set again. */
+  /** Sets values driven in every following cycle until set again. */
   hold(values: PortValues): void {
     this.held = { ...this.held, ...values };
+    this.vector(PROGRAM_OPS.hold, {});
   }
 
   /** One cycle with these inputs (others 0, held ones held). */
   play(values: PortValues = {}): void {
-    this.push(PROGRAM_OPS.play, values);
+    this.vector(PROGRAM_OPS.play, values);
     this.cyclesSoFar += 1;
   }
 
   /** One cycle, then the outputs are recorded; returns the capture's index. */
   capture(values: PortValues = {}): number {
-    this.push(PROGRAM_OPS.capture, values);
+    this.vector(PROGRAM_OPS.capture, values);
     this.cyclesSoFar += 1;
     return this.capturesSoFar++;
   }
 
+  /** `count` captures, `port` counting 0..count−1 over these inputs; returns the first capture's index. */
+  sweep(values: PortValues, port: string, count: number): number {
+    if (count === 0) return this.capturesSoFar;
+    if (port !== this.sweepPort) throw new RangeError(`program: ${port} is not the sweep port ${this.sweepPort ?? '(none)'}`);
+    this.vector(PROGRAM_OPS.sweep, values);
+    this.chunks.push(u32(count));
+    this.cyclesSoFar += count;
+    const first = this.capturesSoFar;
+    this.capturesSoFar += count;
+    return first;
+  }
+
   /** Holds these inputs until the testbench's wait port is high (cycles known only after the run). */
   wait(values: PortValues = {}): void {
-    this.push(PROGRAM_OPS.wait, values);
+    this.vector(PROGRAM_OPS.wait, values);
   }
 
   mark(id: number): void {
-    this.lines.push(this.format(PROGRAM_OPS.mark, BigInt(id)));
+    this.chunks.push(Uint8Array.of(PROGRAM_OPS.mark), u32(id));
   }
 
-  /** Cycles of the play and capture lines so far (wait lines excluded). */
+  /** Where the fields of a load bus sit in its word, to pack words for `loadQueues`. */
+  groupFieldsOf(name: string): ReadonlyMap<string, Field> {
+    const index = this.groups.findIndex((group) => group.name === name);
+    if (index < 0) throw new RangeError(`program: the DUT has no load bus ${name}_wr_*`);
+    return this.groupFields[index] as Map<string, Field>;
+  }
+
+  /**
+   * Load cycles from queues of packed words, all buses in parallel: cycle i writes word i of every queue that has
+   * one. The same record as `load`, without an object per word (a layer's loads are millions of words).
+   */
+  loadQueues(queues: readonly GroupQueue[]): void {
+    const length = Math.max(0, ...queues.map((queue) => queue.count));
+    if (length === 0) return;
+    const active = queues
+      .filter((queue) => queue.count > 0)
+      .map((queue) => ({ queue, index: this.groups.findIndex((group) => group.name === queue.group) }))
+      .sort((a, b) => a.index - b.index);
+    for (const { queue, index } of active) if (index < 0) throw new RangeError(`program: the DUT has no load bus ${queue.group}_wr_*`);
+    let size = 5 + length * this.mask;
+    for (const { queue, index } of active) size += queue.count * (this.groups[index]?.bytes ?? 0);
+    const out = new Uint8Array(size);
+    out[0] = PROGRAM_OPS.load;
+    new DataView(out.buffer).setUint32(1, length);
+    let offset = 5;
+    for (let i = 0; i < length; i++) {
+      const maskAt = offset;
+      offset += this.mask;
+      for (const { queue, index } of active) {
+        if (i >= queue.count) continue;
+        const bytes = this.groups[index]?.bytes ?? 0;
+        out[maskAt + this.mask - 1 - (index >> 3)] = (out[maskAt + this.mask - 1 - (index >> 3)] ?? 0) | (1 << (index & 7));
+        writeBig(out, offset, queue.word(i), bytes);
+        offset += bytes;
+      }
+    }
+    this.chunks.push(out);
+    this.cyclesSoFar += length;
+  }
+
+  /** Cycles of the play, capture, sweep and load records so far (wait records excluded). */
   get fixedCycles(): number {
     return this.cyclesSoFar;
   }
 
-  get lineCount(): number {
-    return this.lines.length;
+  /** The bytes built since the last take. */
+  take(): Uint8Array {
+    const out = concat(this.chunks);
+    this.chunks = [];
+    return out;
   }
 
-  finish(): string {
-    this.lines.push(this.format(PROGRAM_OPS.end, 0n));
-    return `${this.lines.join('\n')}\n`;
+  /** Ends the program; the rest of its bytes. */
+  finish(): Uint8Array {
+    this.chunks.push(Uint8Array.of(PROGRAM_OPS.end));
+    return this.take();
   }
 
-  private push(op: number, values: PortValues): void {
-    this.lines.push(this.format(op, this.pack({ ...this.held, ...values })));
+  private vector(op: number, values: PortValues): void {
+    const out = new Uint8Array(1 + this.inputs.bytes);
+    out[0] = op;
+    writeBig(out, 1, packFields(this.fields, { ...this.held, ...values }, 'the DUT'), this.inputs.bytes);
+    this.chunks.push(out);
   }
+}
 
-  private pack(values: PortValues): bigint {
-    let word = 0n;
-    for (const [name, raw] of Object.entries(values)) {
-      const field = this.fields.get(name);
-      if (field === undefined) throw new RangeError(`program: the DUT has no input ${name}`);
-      const value = typeof raw === 'boolean' ? (raw ? 1n : 0n) : BigInt(raw);
-      if (value < 0n || value > field.mask) throw new RangeError(`program: ${name} = ${value} does not fit ${field.port.width} bits`);
-      word |= value << BigInt(field.lsb);
-    }
-    return word;
+function concat(chunks: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
   }
-
-  private format(op: number, inputs: bigint): string {
-    return ((BigInt(op) << BigInt(this.width)) | inputs).toString(16);
-  }
+  return out;
 }

@@ -16,6 +16,7 @@ import type { SimulatorName, TraceFormat } from '../../../sim/types.ts';
 import { silentProgress, stderrProgress } from '../../util/progress.ts';
 import { resolveWorkload } from '../../workload/resolve.ts';
 import { parseSeed } from '../seed-arg.ts';
+import { parseCount } from '../count-arg.ts';
 import { loadWorkloadArg } from '../workload-arg.ts';
 import { POLICIES } from '../../schedule/types.ts';
 import { DEFAULT_SIMULATOR, SIMULATORS } from '../../../sim/registry.ts';
@@ -30,6 +31,7 @@ interface SimCommandOptions {
   traceWindow?: string;
   energy?: string;
   layers?: string;
+  jobs: string;
   quiet?: boolean;
 }
 
@@ -49,6 +51,7 @@ export function registerSim(program: Command): void {
     .option('--trace-window <FROM:TO>', 'dump only program cycles FROM..TO of each layer (either side optional)')
     .option('--energy <FILE>', 'energy table override, pJ per event (YAML/JSON)')
     .option('--layers <NAMES>', 'comma-separated layer names to run (layers that take their own input)')
+    .option('-j, --jobs <N>', 'simulator processes at once for layers that take their own input (chained layers run in order)', '1')
     .option('-q, --quiet', 'no progress lines')
     .action(runSim);
 }
@@ -56,6 +59,7 @@ export function registerSim(program: Command): void {
 async function runSim(first: string, second: string | undefined, options: SimCommandOptions): Promise<void> {
   const [configFile, workloadArg] = second === undefined ? [undefined, first] : [first, second];
   const seed = parseSeed(options.seed);
+  const jobs = parseCount(options.jobs, '--jobs', 1);
   const traceWindow = options.traceWindow === undefined ? undefined : parseTraceWindow(options.traceWindow);
   const accelerator = await loadAccelerator(configFile);
   const energyTable = await loadEnergyTable(options.energy);
@@ -66,7 +70,7 @@ async function runSim(first: string, second: string | undefined, options: SimCom
   const progress = options.quiet === true ? silentProgress : stderrProgress('sim');
   const { result, workDir } = await writeSim(accelerator, workload, options.out, {
     policy: options.policy, seed, simulator: options.simulator, trace: options.trace, energyTable, progress,
-    traceScope: options.traceScope, traceWindow,
+    traceScope: options.traceScope, traceWindow, jobs,
   });
   const { total } = result;
   process.stdout.write(

@@ -12,8 +12,9 @@ import { predictedCounters } from '../../cost/accel-counters.ts';
 import { designOf, planLayer, predictLayer } from '../../cost/layer.ts';
 import { CheckError } from '../../errors.ts';
 import { annLayer } from '../../golden/ann.ts';
-import { type LayerProgram, layerProgram } from '../../host/driver.ts';
-import { PROGRAM_OPS, parseCapture, programInputs } from '../../host/program.ts';
+import { DRAIN_SWEEP_PORT, type LayerProgram, layerProgram, programBytes } from '../../host/driver.ts';
+import { decodeProgram } from '../../host/program-decode.ts';
+import { PROGRAM_OPS, parseCapture } from '../../host/program.ts';
 import type { PolicyName } from '../../schedule/types.ts';
 import type { GemmLayer } from '../../workload/gemm-layer.ts';
 import type { SimulatorName } from '../../../sim/types.ts';
@@ -92,21 +93,6 @@ export function renderAxiTb(axi: ModuleDescription, configHash: string, axisBits
 // ---------------------------------------------------------------------------------------------
 // The bare top's program, decoded.
 
-interface DecodedLine {
-  readonly op: number;
-  readonly values: Readonly<Record<string, bigint>>;
-}
-
-function decodeProgram(program: LayerProgram): DecodedLine[] {
-  const { fields, width } = programInputs(program.ports);
-  return program.text.trim().split('\n').map((hex) => {
-    const word = BigInt(`0x${hex}`);
-    const values: Record<string, bigint> = {};
-    for (const field of fields) values[field.port.name] = (word >> BigInt(field.lsb)) & field.mask;
-    return { op: Number(word >> BigInt(width)), values };
-  });
-}
-
 interface BusWord {
   readonly addr: number;
   readonly core: number;
@@ -120,7 +106,7 @@ interface TileTraffic {
 
 /** Per tile: the configuration held at its start cycle and the words of every load bus, in program order. */
 function tileTraffic(program: LayerProgram, buses: readonly AxiLoadBus[]): TileTraffic[] {
-  const lines = decodeProgram(program);
+  const lines = decodeProgram(programBytes(program), program.ports, DRAIN_SWEEP_PORT);
   const tiles: TileTraffic[] = [];
   let words = new Map<number, BusWord[]>();
   for (const line of lines) {
