@@ -44,6 +44,9 @@ export function sampleIndices(total: number, count: number): number[] {
   });
 }
 
+/** A sample size that keeps every column (or row): the whole layer. */
+export const WHOLE_LAYER = Number.MAX_SAFE_INTEGER;
+
 export interface SampleSpec {
   /** Columns of X (GEMM columns N) kept. */
   readonly columns: number;
@@ -326,8 +329,9 @@ function runRows(result: RtlLayerResult): string[][] {
 /** The RTL tables as Markdown: per design one row per layer, a slice line, and every run. */
 export function rtlTables(results: readonly RtlLayerResult[], options: Pick<RtlOptions, 'sample' | 'designs' | 'randomSeeds' | 'wholeSlice'>): string {
   const { columns, maxRows } = options.sample;
+  const what = columns >= WHOLE_LAYER && maxRows >= WHOLE_LAYER ? 'every layer whole' : `${columns} columns of X and at most ${maxRows} rows of W per layer`;
   const lines = [
-    `### NeuroFlex comparisons from RTL on a sample of each layer (Verilator; ${columns} columns of X and at most ${maxRows} rows of W per layer)`,
+    `### NeuroFlex comparisons from RTL on a sample of each layer (Verilator; ${what})`,
     '',
     `Each layer's GEMM restricted to ${columns} columns (one from each of ${columns} equal strata of the N columns) and, when M > ${maxRows}, ${maxRows} rows spread the same way; K whole. ` +
       `Run on Verilator through the host protocol under \`cost\`, \`random\` (seeds ${options.randomSeeds.join(', ')}; mean) and \`ann\` (ANN-only); every run's outputs equal the golden model and its RTL cycles, counters and events equal the cost model's prediction (else the bench fails). ` +

@@ -18,9 +18,10 @@ vi.mock('../../hwgen/flows/program-player.ts', async (importOriginal) => {
     playProgram: async (...args: Parameters<typeof original.playProgram>) => {
       const played = await original.playProgram(...args);
       const level = programOutputs(args[0].ports).fields.find((f) => f.port.name === 'ob_rd_data');
-      const [first, ...rest] = played.captures;
+      const first = played.captures.at(0);
       if (level === undefined || first === undefined) throw new Error('nothing to corrupt');
-      return { ...played, captures: [{ ...first, value: first.value ^ (1n << BigInt(level.lsb)) }, ...rest] };
+      const corrupted = { ...first, value: first.value ^ (1n << BigInt(level.lsb)) };
+      return { ...played, captures: { length: played.captures.length, at: (index: number) => (index === 0 ? corrupted : played.captures.at(index)) } };
     },
   };
 });

@@ -5,13 +5,13 @@
  * outputs and the marks.
  */
 import { constants as fsConstants, createWriteStream } from 'node:fs';
-import { mkdir, open, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { execa } from 'execa';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { type ModuleDescription, findPort } from '../arch/module.ts';
 import { renderVerilog } from '../generate/render.ts';
-import { type Capture, maskBytes, parseCapture, programGroups, programInputs, programOutputs } from '../host/program.ts';
+import { CaptureFile, type Captures, maskBytes, programGroups, programInputs, programOutputs } from '../host/program.ts';
 import type { SimulatorName, TraceFormat } from '../../sim/types.ts';
 import { type CosimRun, type CosimSpec, cosimulate } from '../../testbench/harness.ts';
 
@@ -58,8 +58,8 @@ export interface PlayOptions {
 }
 
 export interface PlayResult {
-  /** Each capture line's outputs, first output port in the most significant bits (programOutputs gives the fields). */
-  readonly captures: Capture[];
+  /** Each capture's outputs, first output port in the most significant bits (programOutputs gives the fields). */
+  readonly captures: Captures;
   /** Cycle count at each mark, by id. */
   readonly marks: ReadonlyMap<number, number>;
   /** Cycles of the whole program. */
@@ -182,7 +182,7 @@ export async function playProgram(module: ModuleDescription, program: Iterable<U
     timeoutMs: 3_600_000,
     ...traceOptions(options),
   }));
-  const captures = await sim.parseLines('captures.hex', 'a hex word', parseCapture);
+  const captures = new CaptureFile(sim.path('captures.hex'), await readFile(sim.path('captures.hex')));
   const marks = await sim.marks('marks.txt');
   return { captures, marks, cycles: Math.max(0, ...marks.values()), ...(sim.waveform === undefined ? {} : { waveform: sim.waveform }) };
 }

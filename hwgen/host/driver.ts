@@ -18,7 +18,7 @@ import type { CoreKind, Schedule } from '../schedule/types.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
 import { CheckError } from '../errors.ts';
 import { type OutputValues, beatsPerOutput, configT, outputKindOf, valuesFromStream } from '../arch/output-stream.ts';
-import { type Capture, type GroupQueue, type PortValues, ProgramBuilder, programOutputs } from './program.ts';
+import { type Captures, type GroupQueue, type PortValues, ProgramBuilder, programOutputs } from './program.ts';
 
 /** One tile of a layer as the host runs it: what the cost model's tile prediction holds. */
 export interface HostTile {
@@ -240,12 +240,12 @@ export interface LayerReadback {
 }
 
 /** Reads a layer's outputs, counters and cycles out of the captures and marks of its program's run. */
-export function readLayer(program: LayerProgram, captures: readonly Capture[], marks: ReadonlyMap<number, number>): LayerReadback {
+export function readLayer(program: LayerProgram, captures: Captures, marks: ReadonlyMap<number, number>): LayerReadback {
   const { layer, ports } = program;
   const fields = new Map(programOutputs(ports).fields.map((field) => [field.port.name, { shift: BigInt(field.lsb), mask: field.mask }]));
   /** One output of a capture (a layer has millions: no object per capture); an x or z bit in it is a design fault. */
   const output = (index: number, name: string): number => {
-    const capture = captures[index];
+    const capture = captures.at(index);
     if (capture === undefined) throw new RangeError(`capture ${index} is missing (${captures.length} captured)`);
     const field = fields.get(name);
     if (field === undefined) throw new RangeError(`the top has no output ${name}`);

@@ -97,6 +97,43 @@ export interface Capture {
   readonly unknown: bigint;
 }
 
+/** The captures of a run, by index: an array, or a file read a capture at a time (CaptureFile). */
+export interface Captures {
+  readonly length: number;
+  at(index: number): Capture | undefined;
+}
+
+/**
+ * The testbench's captures.hex as it is on disk, each capture decoded when asked for: `$fwrite("%h\n")` writes
+ * every line with the same number of digits, so capture i starts at byte i·(digits + 1). A layer's captures are
+ * millions; one bigint pair each would cost hundreds of megabytes.
+ */
+const LATIN1 = new TextDecoder('latin1');
+
+export class CaptureFile implements Captures {
+  readonly length: number;
+  private readonly lineBytes: number;
+
+  constructor(
+    private readonly file: string,
+    private readonly bytes: Uint8Array,
+  ) {
+    const newline = bytes.indexOf(0x0a);
+    this.lineBytes = newline + 1;
+    this.length = newline < 0 ? 0 : Math.floor(bytes.length / this.lineBytes);
+    if (newline >= 0 && bytes.length % this.lineBytes !== 0) throw new RangeError(`${file}: lines of unequal length (${bytes.length} bytes, lines of ${this.lineBytes})`);
+  }
+
+  at(index: number): Capture | undefined {
+    if (!Number.isInteger(index) || index < 0 || index >= this.length) return undefined;
+    const start = index * this.lineBytes;
+    const line = LATIN1.decode(this.bytes.subarray(start, start + this.lineBytes - 1));
+    const capture = parseCapture(line);
+    if (capture === undefined) throw new RangeError(`${this.file}: capture ${index}: "${line}" is not a hex word`);
+    return capture;
+  }
+}
+
 /** A `$fwrite("%h")` line; x/z digits read as 0 with their bits marked unknown (an unwritten memory word). */
 export function parseCapture(line: string): Capture | undefined {
   const text = line.trim();

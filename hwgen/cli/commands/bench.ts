@@ -3,8 +3,10 @@
  * (Verilator) on a sample of columns of each layer, as Markdown tables.
  */
 import { Argument, type Command } from 'commander';
+import { WHOLE_LAYER } from '../../bench/neuroflex-rtl.ts';
 import { DEFAULT_RTL_ROWS, DEFAULT_RTL_SAMPLE, NEUROFLEX_DESIGNS, NEUROFLEX_RTL_DESIGNS, type NeuroflexOptions, neuroflexBench } from '../../bench/neuroflex.ts';
 import { InputError } from '../../errors.ts';
+import { parseCount } from '../count-arg.ts';
 import { type Progress, silentProgress, stderrProgress } from '../../util/progress.ts';
 
 const BENCHMARKS: Record<string, (progress: Progress, options: NeuroflexOptions) => Promise<string>> = { neuroflex: neuroflexBench };
@@ -14,12 +16,6 @@ interface BenchCommandOptions {
   rtlSample: string;
   rtlRows: string;
   rtlDesigns: string;
-}
-
-function parseCount(text: string, option: string, least: number): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < least) throw new InputError(option, '', `expected an integer ≥ ${least} (got "${text}")`);
-  return value;
 }
 
 function parseDesigns(text: string): string[] {
@@ -35,14 +31,14 @@ export function registerBench(program: Command): void {
     .command('bench')
     .description('run a benchmark and print its Markdown tables (neuroflex: cost vs random and ANN-only on zoo layers from the cost model, about a minute, then from RTL on a sample of each layer, a few minutes)')
     .addArgument(new Argument('<NAME>', 'benchmark').choices(Object.keys(BENCHMARKS)))
-    .option('--rtl-sample <N>', 'neuroflex: columns of each layer run in RTL on Verilator (0: no RTL part)', String(DEFAULT_RTL_SAMPLE))
+    .option('--rtl-sample <N>', 'neuroflex: columns of each layer run in RTL on Verilator (0: no RTL part; all: every layer whole)', String(DEFAULT_RTL_SAMPLE))
     .option('--rtl-rows <N>', 'neuroflex: rows of each layer run in RTL at most', String(DEFAULT_RTL_ROWS))
     .option('--rtl-designs <IDS>', `neuroflex: comma-separated designs run in RTL (among ${NEUROFLEX_DESIGNS.map((target) => target.id).join(', ')})`, NEUROFLEX_RTL_DESIGNS.join(','))
     .option('-q, --quiet', 'no progress lines')
     .action(async (name: string, options: BenchCommandOptions) => {
       const benchOptions: NeuroflexOptions = {
-        rtlSample: parseCount(options.rtlSample, '--rtl-sample', 0),
-        rtlRows: parseCount(options.rtlRows, '--rtl-rows', 1),
+        rtlSample: options.rtlSample === 'all' ? WHOLE_LAYER : parseCount(options.rtlSample, '--rtl-sample', 0),
+        rtlRows: options.rtlSample === 'all' ? WHOLE_LAYER : parseCount(options.rtlRows, '--rtl-rows', 1),
         rtlDesigns: parseDesigns(options.rtlDesigns),
       };
       const progress = options.quiet === true ? silentProgress : stderrProgress('bench');
