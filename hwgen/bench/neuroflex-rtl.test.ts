@@ -1,10 +1,11 @@
-/** The RTL sample of the NeuroFlex bench: which columns and rows, and that the sub-layer is exactly those (no RTL here). */
+/** The RTL part of the NeuroFlex bench: which columns and rows a sample keeps (exactly those), and whole layers in RTL. */
 import { describe, expect, it } from 'vitest';
 import { annLayer } from '../golden/ann.ts';
 import { Rng } from '../util/rng.ts';
 import { type GemmLayer, columnOf } from '../workload/gemm-layer.ts';
 import { zooGemmLayer } from '../zoo/zoo-gemm.ts';
-import { sampleGemmLayer, sampleIndices } from './neuroflex-rtl.ts';
+import { runWholeLayers, sampleGemmLayer, sampleIndices, wholeLayerTable } from './neuroflex-rtl.ts';
+import { acceleratorFrom } from '../config/load-config.ts';
 
 function randomLayer(seed: number, M: number, K: number, N: number): GemmLayer {
   const rng = new Rng(seed);
@@ -96,4 +97,17 @@ describe('sampleGemmLayer', () => {
     expect(again.layer.input).toEqual(first.layer.input);
     expect(again.layer.weights).toEqual(first.layer.weights);
   }, 30_000);
+});
+
+describe('runWholeLayers', () => {
+  it('runs each layer whole under each policy, RTL cycles equal to the prediction, and tabulates them', async () => {
+    const accelerator = acceleratorFrom({ name: 'small', ann: { arrays: 1, rows: 4, cols: 4 }, snn: { cores: 1, lanes: 4 } }, 'small.yaml');
+    const layer = randomLayer(3, 6, 20, 9);
+    const runs = await runWholeLayers([{ network: 'test', role: 'hidden', layer, whole: new Map() }], [{ id: 'small', accelerator }], ['cost', 'ann']);
+    expect(runs.map((r) => [r.design, r.layer.name, r.policy, r.run.cycles === r.run.predictedCycles])).toEqual([
+      ['small', 'random3', 'cost', true],
+      ['small', 'random3', 'ann', true],
+    ]);
+    expect(wholeLayerTable(runs).split('\n')[2]).toMatch(/^\| small \| test random3 \| 6×20×9 \| cost \| \d+ \| \d+ \| [\d.]+ \| \d+ s \|$/);
+  }, 300_000);
 });

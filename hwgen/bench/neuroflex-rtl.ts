@@ -247,6 +247,59 @@ export async function runRtlSamples(layers: readonly RtlLayer[], options: RtlOpt
   );
 }
 
+/** One layer run whole in RTL under one policy, checked. */
+export interface WholeRtlRun {
+  readonly design: string;
+  readonly network: string;
+  readonly layer: GemmLayer;
+  readonly policy: PolicyName;
+  readonly run: RtlRun;
+  readonly seconds: number;
+}
+
+/**
+ * Every layer whole (no sample) on every design under `policies`, each run checked like the samples: outputs equal
+ * to the golden model, every cycle, counter and event as the cost model predicts. Random mapping is left to the
+ * samples: on the input layers it is 20–100× slower than `cost`, hours of simulation for nothing more to learn.
+ */
+export async function runWholeLayers(layers: readonly RtlLayer[], designs: readonly RtlDesign[], policies: readonly PolicyName[], progress: Progress = silentProgress): Promise<WholeRtlRun[]> {
+  const root = await mkdtemp(join(tmpdir(), 'hwgen-neuroflex-whole-'));
+  const jobs = designs.flatMap((design) => layers.flatMap((entry, layerIndex) => policies.map((policy) => ({ design, entry, layerIndex, policy }))));
+  const runs = await runPool(
+    jobs.map(({ design, entry, layerIndex, policy }) => async (): Promise<WholeRtlRun> => {
+      const label = `RTL ${design.id} ${entry.network} ${entry.layer.name} whole ${shapeText(entry.layer)} ${policy}`;
+      const done = progress.start(label);
+      const began = performance.now();
+      const workDir = join(root, design.id, `${layerIndex}-${policy}`);
+      const result = await simulateGemm(design.accelerator, entry.layer, layerIndex, { policy, seed: COST_SEED_WHOLE, simulator: 'verilator', trace: 'none', workDir });
+      if (result.problems.length > 0 || !result.match || result.cycles !== result.predictedCycles) {
+        done(`${result.problems.length} problems`);
+        throw new CheckError(`neuroflex RTL whole: ${label}: RTL disagrees with the golden model or the cost model (run kept in ${result.workDir}): ${result.problems.slice(0, 5).join('; ')}`);
+      }
+      await rm(result.workDir, { recursive: true, force: true });
+      const seconds = (performance.now() - began) / 1000;
+      done(`${result.cycles} cycles = predicted`);
+      const clock = result.cycles / (design.accelerator.config.clockMHz * 1e6);
+      const run: RtlRun = { policy, seed: COST_SEED_WHOLE, tiles: result.tiles, cycles: result.cycles, predictedCycles: result.predictedCycles, energyPj: result.energyPj, predictedEnergyPj: result.predictedEnergyPj, edpPjS: result.energyPj * clock };
+      return { design: design.id, network: entry.network, layer: entry.layer, policy, run, seconds };
+    }),
+    Math.min(2, defaultConcurrency()),
+  );
+  await rm(root, { recursive: true, force: true });
+  return runs;
+}
+
+/** The seed of the whole-layer runs (cost and ann do not draw on it). */
+const COST_SEED_WHOLE = 1;
+
+/** The whole-layer runs as a table: RTL cycles (equal to the prediction, or the bench failed), energy, wall time. */
+export function wholeLayerTable(runs: readonly WholeRtlRun[]): string {
+  return markdownTable(
+    ['design', 'layer', 'M×K×N', 'policy', 'tiles', 'RTL cycles = predicted', 'energy µJ (RTL counters)', 'wall time'],
+    runs.map((r) => [r.design, `${r.network} ${r.layer.name}`, `${r.layer.M}×${r.layer.K}×${r.layer.N}`, r.policy, String(r.run.tiles), String(r.run.cycles), (r.run.energyPj / 1e6).toFixed(2), `${r.seconds.toFixed(0)} s`]),
+  );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Tables.
 

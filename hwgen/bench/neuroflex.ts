@@ -20,7 +20,7 @@ import { type Progress, silentProgress } from '../util/progress.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
 import { PIXEL_LEVELS } from '../zoo/layers.ts';
 import { markdownTable } from '../util/measure.ts';
-import { type RtlLayer, percent, rtlTables, runRtlSamples } from './neuroflex-rtl.ts';
+import { type RtlLayer, percent, rtlTables, runRtlSamples, runWholeLayers, wholeLayerTable } from './neuroflex-rtl.ts';
 
 /** A design of the comparison, with why it is there. */
 interface BenchDesign {
@@ -270,6 +270,8 @@ export interface NeuroflexOptions {
   readonly rtlRows?: number;
   /** Ids of NEUROFLEX_DESIGNS to run in RTL. */
   readonly rtlDesigns?: readonly string[];
+  /** Also run every layer whole in RTL under `cost` and `ann`. */
+  readonly rtlWhole?: boolean;
 }
 
 function rtlDesignsOf(ids: readonly string[]): BenchDesign[] {
@@ -301,6 +303,14 @@ async function rtlSection(byDesign: Map<string, LayerComparison[]>, options: Neu
   return rtlTables(results, { sample, designs, randomSeeds: RANDOM_SEEDS, wholeSlice });
 }
 
+/** Every chosen layer whole in RTL under `cost` and `ann`, RTL cycles equal to the cost model's. */
+async function wholeSection(byDesign: Map<string, LayerComparison[]>, options: NeuroflexOptions, progress: Progress): Promise<string> {
+  const designs = rtlDesignsOf(options.rtlDesigns ?? NEUROFLEX_RTL_DESIGNS);
+  const layers: RtlLayer[] = (byDesign.get(NEUROFLEX_DESIGNS[0]?.id ?? '') ?? []).map((comparison) => ({ network: comparison.network, role: comparison.role, layer: comparison.layer, whole: new Map() }));
+  const runs = await runWholeLayers(layers, designs, ['cost', 'ann'], progress);
+  return ['### Every layer whole in RTL (Verilator; `cost` and `ann`; each run equal to the golden model, cycles, counters and events as predicted)', '', wholeLayerTable(runs)].join('\n');
+}
+
 /** Every table of the benchmark, as Markdown. */
 export async function neuroflexBench(progress: Progress = silentProgress, options: NeuroflexOptions = {}): Promise<string> {
   const rtlSample = options.rtlSample ?? DEFAULT_RTL_SAMPLE;
@@ -327,5 +337,6 @@ export async function neuroflexBench(progress: Progress = silentProgress, option
     await transferTable(progress),
   );
   if (rtlSample > 0) sections.push('', await rtlSection(byDesign, { ...options, rtlSample }, progress));
+  if (options.rtlWhole === true) sections.push('', await wholeSection(byDesign, options, progress));
   return sections.join('\n');
 }

@@ -13,6 +13,6 @@ process.stdout.write(`hwgen benchmarks on ${machine}\n\n`);
 process.stdout.write(`${await goldenBench()}\n`);
 process.stdout.write(`\n${await coresBench()}\n`);
 process.stdout.write(`\n${await evalBench(stderrProgress('bench'))}\n`);
-process.stdout.write(`\n${await neuroflexBench(stderrProgress('bench'))}\n`);
+process.stdout.write(`\n${await neuroflexBench(stderrProgress('bench'), { rtlWhole: true })}\n`);
 process.stdout.write(`\n${await vcdBench()}\n`);
 process.stdout.write(`\n${await fpgaBench(stderrProgress('fpga'))}\n`);

@@ -16,6 +16,7 @@ interface BenchCommandOptions {
   rtlSample: string;
   rtlRows: string;
   rtlDesigns: string;
+  rtlWhole?: boolean;
 }
 
 function parseDesigns(text: string): string[] {
@@ -34,12 +35,14 @@ export function registerBench(program: Command): void {
     .option('--rtl-sample <N>', 'neuroflex: columns of each layer run in RTL on Verilator (0: no RTL part; all: every layer whole)', String(DEFAULT_RTL_SAMPLE))
     .option('--rtl-rows <N>', 'neuroflex: rows of each layer run in RTL at most', String(DEFAULT_RTL_ROWS))
     .option('--rtl-designs <IDS>', `neuroflex: comma-separated designs run in RTL (among ${NEUROFLEX_DESIGNS.map((target) => target.id).join(', ')})`, NEUROFLEX_RTL_DESIGNS.join(','))
+    .option('--rtl-whole', 'neuroflex: also run every layer whole in RTL under cost and ann (about half an hour)')
     .option('-q, --quiet', 'no progress lines')
     .action(async (name: string, options: BenchCommandOptions) => {
       const benchOptions: NeuroflexOptions = {
         rtlSample: options.rtlSample === 'all' ? WHOLE_LAYER : parseCount(options.rtlSample, '--rtl-sample', 0),
         rtlRows: options.rtlSample === 'all' ? WHOLE_LAYER : parseCount(options.rtlRows, '--rtl-rows', 1),
         rtlDesigns: parseDesigns(options.rtlDesigns),
+        rtlWhole: options.rtlWhole === true,
       };
       const progress = options.quiet === true ? silentProgress : stderrProgress('bench');
       const run = BENCHMARKS[name];
