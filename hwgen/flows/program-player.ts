@@ -121,17 +121,24 @@ function traceOptions(options: PlayOptions): Pick<CosimSpec, 'trace' | 'defines'
   return options.traceScope === 'interfaces' ? { trace, defines: { HWGEN_TRACE_INTERFACES: '1' } } : { trace };
 }
 
-/** Writes the program's chunks to `file` as they come, so that no more than one chunk is in memory. */
+/**
+ * Writes the program's chunks to `file` as they come. The next chunk is generated while the one before is still
+ * being written (the write runs off the main thread, as fast as the simulator reads), and waited for only then: the
+ * host's work overlaps the simulation, and no more than two chunks are in memory.
+ */
 async function writeProgram(file: string, program: Iterable<Uint8Array>): Promise<void> {
   const out = createWriteStream(file);
   const closed = new Promise<void>((resolve, reject) => {
     out.on('close', resolve);
     out.on('error', reject);
   });
+  let flushed: Promise<unknown> = Promise.resolve();
   for (const chunk of program) {
-    if (!out.write(chunk)) await Promise.race([once(out, 'drain'), closed]);
+    await flushed;
     if (out.destroyed) break;
+    flushed = out.write(chunk) ? Promise.resolve() : Promise.race([once(out, 'drain'), closed]);
   }
+  await flushed;
   out.end();
   await closed;
 }
