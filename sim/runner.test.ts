@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ToolError } from '../hwgen/errors.ts';
 import { publishAtomically, resolveCacheRoot } from './cache.ts';
 import { SIMULATORS, runnerFor, type BuildSpec, type BuiltSimulation, type SimulatorName, type SimulatorRunner, type TraceFormat } from './runner.ts';
+import { VERILATOR_OPT_FAST, VerilatorRunner } from './verilator.ts';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 const BUILD_TOOL: Readonly<Record<SimulatorName, string>> = { verilator: 'verilator', icarus: 'iverilog' };
@@ -202,6 +203,23 @@ describe('verilator and icarus', () => {
       }),
     );
     expect(outputs[0]).toEqual(outputs[1]);
+  }, BUILD_TIMEOUT_MS);
+});
+
+describe('verilator runner C++ level', () => {
+  it('compiles the model at OPT_FAST instead of -Os, and the level is part of the key', async () => {
+    const runner = runnerFor('verilator', { cacheDir });
+    // A cache hit after the runner tests above: the log is the one of the build they made.
+    const built = await runner.build(counterSpec(design));
+    const log = await readFile(join(built.dir, 'build.log'), 'utf8');
+    // A small design is one C++ file, Vcounter_tb__ALL.cpp, compiled at OPT_FAST (a large one: every per-cycle file).
+    expect(log).toMatch(new RegExp(`${escapeRegExp(VERILATOR_OPT_FAST)} -c -o Vcounter_tb__ALL\\.o`));
+    class DefaultLevelRunner extends VerilatorRunner {
+      override buildSteps(spec: BuildSpec, outDir: string): string[][] {
+        return super.buildSteps(spec, outDir).map((argv) => argv.map((arg) => (arg === `OPT_FAST=${VERILATOR_OPT_FAST}` ? 'OPT_FAST=-Os' : arg)));
+      }
+    }
+    expect(await new DefaultLevelRunner({ cacheDir }).cacheKey(counterSpec(design))).not.toBe(built.key);
   }, BUILD_TIMEOUT_MS);
 });
 

@@ -5,6 +5,7 @@ import { evalBench } from './eval-bench.ts';
 import { fpgaBench } from '../fpga/fpga-bench.ts';
 import { goldenBench } from './golden-bench.ts';
 import { neuroflexBench } from './neuroflex.ts';
+import { simSpeedBench } from './sim-speed.ts';
 import { vcdBench } from './vcd-bench.ts';
 import { stderrProgress } from '../util/progress.ts';
 
@@ -12,6 +13,7 @@ const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()}
 process.stdout.write(`hwgen benchmarks on ${machine}\n\n`);
 process.stdout.write(`${await goldenBench()}\n`);
 process.stdout.write(`\n${await coresBench()}\n`);
+process.stdout.write(`\n${await simSpeedBench(stderrProgress('bench'))}\n`);
 process.stdout.write(`\n${await evalBench(stderrProgress('bench'))}\n`);
 process.stdout.write(`\n${await neuroflexBench(stderrProgress('bench'), { rtlWhole: true })}\n`);
 process.stdout.write(`\n${await vcdBench()}\n`);
