@@ -35,7 +35,7 @@ interface SpeedCase {
 
 /**
  * vgg16 conv3_1 (17.2 M cycles, 336 tiles) is the main figure, on Verilator only: Icarus would take about an
- * hour. googlenet inception3a.1x1 (212 k cycles, 4 tiles) runs on both, for the ratio between them.
+ * hour and a half. googlenet inception3a.1x1 (212 k cycles, 4 tiles) runs on both, for the ratio between them.
  */
 export const SIM_SPEED_CASES: readonly SpeedCase[] = [
   { simulator: 'verilator', network: 'vgg16', layer: 'conv3_1', runs: 3 },
@@ -121,7 +121,7 @@ export async function measureSimSpeed(progress: Progress = silentProgress, keepD
 
 function rate(cycles: number, ms: number): string {
   const perSecond = cycles / (ms / 1000);
-  return perSecond >= 1e6 ? `${(perSecond / 1e6).toFixed(2)} M` : `${(perSecond / 1e3).toFixed(1)} k`;
+  return perSecond >= 1e5 ? `${(perSecond / 1e6).toFixed(2)} M` : `${(perSecond / 1e3).toFixed(1)} k`;
 }
 
 export async function simSpeedBench(progress: Progress = silentProgress, keepDir?: string): Promise<string> {
