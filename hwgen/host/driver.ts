@@ -18,7 +18,7 @@ import type { CoreKind, Schedule } from '../schedule/types.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
 import { CheckError } from '../errors.ts';
 import { type OutputValues, beatsPerOutput, configT, outputKindOf, valuesFromStream } from '../arch/output-stream.ts';
-import { type Captures, type GroupQueue, type PortValues, ProgramBuilder, programOutputs } from './program.ts';
+import { type Captures, type GroupQueue, type PortValues, ProgramBuilder, concatBytes, programOutputs } from './program.ts';
 
 /** One tile of a layer as the host runs it: what the cost model's tile prediction holds. */
 export interface HostTile {
@@ -204,14 +204,7 @@ function emitTile(builder: ProgramBuilder, accelerator: Accelerator, layer: Gemm
 
 /** All of a (small) program's bytes at once: for tests and for decoding it. */
 export function programBytes(program: LayerProgram): Uint8Array {
-  const chunks = [...program.chunks()];
-  const out = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
+  return concatBytes([...program.chunks()]);
 }
 
 /** The program that runs every tile of `layer` in order, then reads the counters. */

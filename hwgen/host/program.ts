@@ -285,7 +285,7 @@ export class ProgramBuilder {
 
   /** The bytes built since the last take. */
   take(): Uint8Array {
-    const out = concat(this.chunks);
+    const out = concatBytes(this.chunks);
     this.chunks = [];
     return out;
   }
@@ -304,7 +304,8 @@ export class ProgramBuilder {
   }
 }
 
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
+/** The chunks one after another, in one array. */
+export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
   let offset = 0;
   for (const chunk of chunks) {
