@@ -13,7 +13,7 @@ import { demoWorkload } from '../workload/demo-workload.ts';
 const DEMO_ARG = 'demo';
 
 export interface WorkloadArgOptions {
-  /** Comma-separated layer names to keep. */
+  /** Comma-separated layer names to keep; `*` in a name matches any run of characters (`conv*`). */
   readonly layers?: string | undefined;
 }
 
@@ -24,13 +24,20 @@ function zooWorkload(name: string): LoadedManifest {
   return { manifest: parseOrThrow(manifestSchema, entry.build(), file), file, baseDir: '.' };
 }
 
+/** A `--layers` item as a matcher: `*` stands for any run of characters, everything else is literal. */
+function layerMatcher(item: string): RegExp {
+  const literal = item.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${literal.join('.*')}$`);
+}
+
 function selectLayers(loaded: LoadedManifest, names: string): LoadedManifest {
   const wanted = names.split(',').map((name) => name.trim()).filter((name) => name !== '');
   const { layers } = loaded.manifest;
-  for (const name of wanted) {
-    if (!layers.some((layer) => layer.name === name)) throw new InputError(loaded.file, 'layers', `--layers names "${name}", which the workload does not have`);
+  const matchers = wanted.map((item) => ({ item, matcher: layerMatcher(item) }));
+  for (const { item, matcher } of matchers) {
+    if (!layers.some((layer) => matcher.test(layer.name))) throw new InputError(loaded.file, 'layers', `--layers names "${item}", which the workload does not have`);
   }
-  const kept = layers.filter((layer) => wanted.includes(layer.name));
+  const kept = layers.filter((layer) => matchers.some(({ matcher }) => matcher.test(layer.name)));
   const chained = kept.find((layer) => layer.input === undefined);
   if (chained !== undefined) {
     throw new InputError(loaded.file, `layers[${layers.indexOf(chained)}].input`, `--layers keeps "${chained.name}", which takes the previous layer's output: run the whole chain`);

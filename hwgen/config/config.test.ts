@@ -26,7 +26,7 @@ describe('config: loading', () => {
     const accelerator = defaultAccelerator();
     expect(accelerator.config.name).toBe('hwgen_default');
     expect(accelerator.config.ann).toEqual({ arrays: 1, rows: 8, cols: 8 });
-    expect(accelerator.config.snn).toEqual({ cores: 2, lanes: 16 });
+    expect(accelerator.config.snn).toEqual({ cores: 2, lanes: 16, shiftAdd: false });
     expect(accelerator.accumulatorBits).toBe(29);
     expect(accelerator.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(defaultAccelerator().hash).toBe(accelerator.hash);

@@ -19,6 +19,10 @@ export const snnSchema = z
   .strictObject({
     cores: count(0, 16).default(2).describe('Number of accumulate-and-fire cores, 0..16 (0: an ANN-only design).'),
     lanes: count(1, 256).default(16).describe('Membrane accumulators updated per cycle, 1..256.'),
+    shiftAdd: z
+      .boolean()
+      .default(false)
+      .describe('Add w·2^b once per set bit b of an input level (popcount(x) add cycles per event) instead of w once per spike (x cycles): several spikes per cycle, with a shifter per lane and still no multiplier.'),
   })
   .describe('SNN accumulate-and-fire cores');
 

@@ -4,15 +4,18 @@
  * Cycles are what a column adds to a core that is already streaming (steady state), derived from the
  * cores' cycle recurrences (generate/ann-core/spec.md and generate/snn-core/spec.md, "Cycle formula").
  * Both cores are a front stage (ANN: J issue cycles per row group; SNN: σ add cycles per lane group,
- * σ = S[n], or 1 for a column without spikes) feeding the shared fire stage through one hold bank; the
- * fire stage needs ℓ + n + 2 cycles per group (ℓ its largest level, n its lanes). One group thus costs
+ * σ = S[n], or 1 for a column without spikes) feeding a fire stage. The ANN array's parallel fire stage
+ * needs ℓ + n + 2 cycles per group (ℓ its largest level, n its lanes) behind a one-deep hold bank; the SNN
+ * core's serial fire stage issues one lane per cycle, n cycles per group whatever the levels. One group
+ * thus costs
  *
- *     ANN:  max(J, ℓ + n + 2)          SNN:  max(σ, ℓ + n + 2)
+ *     ANN:  max(J, ℓ + n + 2)          SNN:  max(σ, n)
  *
- * which is exact in both closed forms of the specs (compute-bound: J or σ per group; fire-bound: ℓ + n + 2
- * per group) and close in between, where the one-deep hold bank lets a long group hide part of a short one's
- * fire time. Summed over a core's columns, plus coreFixedCycles for the first fill and the last drain, they
- * track predictAnnCore / predictSnnCore (column-costs.test.ts states and checks the bound).
+ * which is exact in both closed forms of the specs (compute-bound: J or σ per group; fire-bound: the fire
+ * stage's time per group) and close in between, where the ANN array's hold bank lets a long group hide part
+ * of a short one's fire time (and an SNN group waits for the lanes of the group before it, not its own).
+ * Summed over a core's columns, plus coreFixedCycles for the first fill and the last drain, they track
+ * predictAnnCore / predictSnnCore (column-costs.test.ts states and checks the bound).
  *
  * Energies are exact: the events of a column (MACs or additions and spikes, output spikes, buffer bytes)
  * are the per-column counts the cost models sum, priced by the energy table. Loads are a per-core cost, not
@@ -84,11 +87,26 @@ export function annColumnCycles(layer: GemmLayer, outputs: Uint8Array, params: A
   return groupBoundCycles(() => chunks, fireCycles(outputs, layer, params.rows), groups, layer.N);
 }
 
-/** Steady-state cycles of every column on an SNN core: Σ_g max(σ, ℓ_g + n_g + 2), σ = S or 1 when E = 0. */
-export function snnColumnCycles(layer: GemmLayer, outputs: Uint8Array, params: SnnCoreParams, stats: ColumnStats): Float64Array {
+/** The serial fire stage's time for every (group, column): one cycle per output beat of the group. G×N. */
+function serialFireCycles(shape: Pick<GemmShape, 'M' | 'N'> & HasOutputKind, groupSize: number): Float64Array {
+  const beats = beatsPerOutput(shape);
+  const groups = Math.ceil(shape.M / groupSize);
+  const cycles = new Float64Array(groups * shape.N);
+  for (let g = 0; g < groups; g++) cycles.fill(Math.min(groupSize, shape.M - g * groupSize) * beats, g * shape.N, (g + 1) * shape.N);
+  return cycles;
+}
+
+/** Add cycles per lane group of every column: S (one add per spike), or Σ popcount(x) with shift-add. */
+function snnAdds(stats: ColumnStats, params: SnnCoreParams): Uint32Array {
+  return params.shiftAdd ? stats.setBits : stats.spikes;
+}
+
+/** Steady-state cycles of every column on an SNN core: Σ_g max(σ, n_g), σ = its add cycles or 1 when E = 0. */
+export function snnColumnCycles(layer: GemmLayer, params: SnnCoreParams, stats: ColumnStats): Float64Array {
   const { groups } = snnCoreGeometryOf(layer, params);
-  const span = (n: number): number => ((stats.nonZeroLevels[n] ?? 0) > 0 ? (stats.spikes[n] ?? 0) : 1);
-  return groupBoundCycles(span, fireCycles(outputs, layer, params.lanes), groups, layer.N);
+  const adds = snnAdds(stats, params);
+  const span = (n: number): number => ((stats.nonZeroLevels[n] ?? 0) > 0 ? (adds[n] ?? 0) : 1);
+  return groupBoundCycles(span, serialFireCycles(layer, params.lanes), groups, layer.N);
 }
 
 /** pJ of every column on an ANN array: M·K MACs, its buffer bytes, its output spikes. */
@@ -97,15 +115,15 @@ export function annColumnEnergy(layer: GemmLayer, params: AnnCoreParams, stats: 
   return Float64Array.from(stats.fires, (fires) => fixed + fires * table.fire);
 }
 
-/** pJ of every column on an SNN core: M·S additions, G·S regenerated spikes, E-dependent bytes, output spikes. */
+/** pJ of every column on an SNN core: M·a additions, G·a add cycles' spikes (a = S, or Σ popcount with shift-add), E-dependent bytes, output spikes. */
 export function snnColumnEnergy(layer: GemmLayer, params: SnnCoreParams, stats: ColumnStats, table: Readonly<EventCounts>): Float64Array {
   const { groups } = snnCoreGeometryOf(layer, params);
+  const adds = snnAdds(stats, params);
   const energy = new Float64Array(layer.N);
   for (let n = 0; n < layer.N; n++) {
-    const spikes = stats.spikes[n] ?? 0;
-    // Only E enters the byte count; the last levels matter for timing, not for bytes.
-    const bytes = snnCoreBytesOfColumn({ events: stats.nonZeroLevels[n] ?? 0, spikes, lastLevel: 0, secondLastLevel: 0 }, layer, params);
-    energy[n] = layer.M * spikes * table.snn_add + groups * spikes * table.spike + (stats.fires[n] ?? 0) * table.fire + bytes * table.sram_byte;
+    const columnAdds = adds[n] ?? 0;
+    const bytes = snnCoreBytesOfColumn({ events: stats.nonZeroLevels[n] ?? 0 }, layer, params);
+    energy[n] = layer.M * columnAdds * table.snn_add + groups * columnAdds * table.spike + (stats.fires[n] ?? 0) * table.fire + bytes * table.sram_byte;
   }
   return energy;
 }
@@ -118,7 +136,7 @@ export function columnCosts(layer: GemmLayer, params: CoreParams, options: Colum
   const stats = columnStats(layer, outputs);
   return {
     annCycles: annColumnCycles(layer, outputs, params.ann),
-    snnCycles: snnColumnCycles(layer, outputs, params.snn, stats),
+    snnCycles: snnColumnCycles(layer, params.snn, stats),
     annEnergy: annColumnEnergy(layer, params.ann, stats, table),
     snnEnergy: snnColumnEnergy(layer, params.snn, stats, table),
   };
@@ -126,9 +144,9 @@ export function columnCosts(layer: GemmLayer, params: CoreParams, options: Colum
 
 /**
  * Cycles a core spends outside the steady state, whatever its columns: filling the first column before the
- * first group issues and draining the last group through the fire stage (its ℓ is left out: it is at most T).
- * ANN (compute-bound closed form): J + n_last + 3. SNN (a single add-bound column): B + n_last + 4, with the
- * first column's beats B left out as well.
+ * first group issues and draining the last group through the fire stage (the ANN array's ℓ is left out: it is
+ * at most T). ANN (compute-bound closed form): J + n_last + 3. SNN (a single add-bound column):
+ * B + n_last + 11, with the first column's beats B left out.
  */
 export function coreFixedCycles(kind: CoreKind, shape: Pick<GemmShape, 'M' | 'K'>, params: CoreParams): number {
   return CORE_KIND_COSTS[kind].fixedCycles(shape, params);

@@ -104,7 +104,8 @@ const SNN_COSTS: CoreKindCosts = {
   replicaWords: (layer) => eventWordsOf(layer),
   columnWords: (layer, columns) => columns.reduce((sum, c) => sum + snnColumnEvents(layer, c).length, 0),
   // A single add-bound column: B + n_last + 4, the first column's beats B left out as well.
-  fixedCycles: (shape, params) => snnCoreGeometryOf(shape, params.snn).lastLanes + 4,
+  // A single add-bound column's B + n_last + 11 (snn-core/spec.md), B left out: 9 of it the fire stage's pipeline.
+  fixedCycles: (shape, params) => snnCoreGeometryOf(shape, params.snn).lastLanes + 11,
   refusal: (K, { params, buffers }) => {
     if (K > params.snn.maxEvents) return `an SNN core's event buffer holds ${params.snn.maxEvents} events (limits.maxK)`;
     if (K > params.snn.weightDepth) return `an SNN core holds ${params.snn.weightDepth} weight words, one lane group needs K = ${K}`;

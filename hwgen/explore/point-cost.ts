@@ -9,8 +9,7 @@ import type { AcceleratorConfig } from '../config/schema.ts';
 import type { EventCounts } from '../arch/events.ts';
 import { evaluatePolicy } from '../cost/layer-compare.ts';
 import { designOf } from '../cost/layer.ts';
-import { InputError } from '../errors.ts';
-import type { GemmLayer } from '../workload/gemm-layer.ts';
+import { limitsRefusal } from '../cost/layer-limits.ts';
 import type { CostLayer } from './levels.ts';
 
 /** The cost schedule's seed (it only breaks ties); the RTL verification uses the same. */
@@ -21,24 +20,6 @@ export interface PointCost {
   readonly energyPj: number;
   /** Predicted cycles of each layer, by name: what a verification of some layers is compared with. */
   readonly layerCycles: Readonly<Record<string, number>>;
-}
-
-function largestAbs(values: Int32Array): number {
-  let largest = 0;
-  for (const value of values) largest = Math.max(largest, Math.abs(value));
-  return largest;
-}
-
-/** Why the design's limits (its accumulator width and memory depths) do not cover the layer, or undefined. */
-export function limitsRefusal(layer: GemmLayer, limits: AcceleratorConfig['limits']): InputError | undefined {
-  const checks: [string, number, number][] = [
-    ['maxK', layer.K, limits.maxK],
-    ['maxInLevels', layer.inLevels, limits.maxInLevels],
-    ['maxBiasAbs', largestAbs(layer.bias), limits.maxBiasAbs],
-    ['maxTheta', largestAbs(layer.theta), limits.maxTheta],
-  ];
-  const over = checks.find(([, value, limit]) => value > limit);
-  return over === undefined ? undefined : new InputError(`layer ${layer.name}`, `limits.${over[0]}`, `needs ${over[1]}, the design allows ${over[2]}`);
 }
 
 export function pointCost(config: AcceleratorConfig, layers: readonly CostLayer[], energyTable?: Readonly<EventCounts>): PointCost {

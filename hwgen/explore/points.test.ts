@@ -5,7 +5,7 @@ import { manifestSchema } from '../workload/manifest-schema.ts';
 import { withLevels } from './levels.ts';
 import { cartesian, enumeratePoints } from './points.ts';
 import { spaceFrom } from './space.ts';
-import { limitsRefusal } from './point-cost.ts';
+import { limitsRefusal } from '../cost/layer-limits.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
 
 describe('explore: points of a space', () => {
@@ -29,7 +29,7 @@ describe('explore: points of a space', () => {
     expect(points[0]?.params).toEqual({ 'ann.arrays': 0, 'ann.rows': 4, 'snn.cores': 1, T: 2 });
     expect(points[8]?.T).toBe(2);
     expect(points[8]?.accelerator.config.ann).toEqual({ arrays: 2, rows: 8, cols: 4 });
-    expect(points[8]?.accelerator.config.snn).toEqual({ cores: 1, lanes: 16 });
+    expect(points[8]?.accelerator.config.snn).toEqual({ cores: 1, lanes: 16, shiftAdd: false });
     expect(notes).toEqual([
       'a0-s0-t2: skipped, not a valid design: ann.arrays: a design needs at least one ANN array or SNN core',
       'a0-s0-t5: skipped, not a valid design: ann.arrays: a design needs at least one ANN array or SNN core',

@@ -72,7 +72,7 @@ const check = (file: string, keepTransactions = false): Promise<WaveCheckResult>
 
 describe('the layer of these tests', () => {
   it('has 2 tiles, gives every kind of core columns, and its input streams stall', () => {
-    expect(prediction.tiles.map((tile) => tile.schedule.cores.map((core) => core.columns.length))).toEqual([[5, 2, 2], [3, 0, 0]]);
+    expect(prediction.tiles.map((tile) => tile.schedule.cores.map((core) => core.columns.length))).toEqual([[5, 1, 3], [3, 0, 0]]);
   });
 });
 
@@ -96,8 +96,8 @@ describe('an unmutated design', () => {
     expect(reference).toBeDefined();
     expect(reference!.map((stream) => [stream.stream, stream.beats.length])).toEqual([
       ['core 0 (ann 0) input', 24], ['core 0 (ann 0) output', 56],
-      ['core 1 (snn 0) input', 6], ['core 1 (snn 0) output', 14],
-      ['core 2 (snn 1) input', 9], ['core 2 (snn 1) output', 14],
+      ['core 1 (snn 0) input', 5], ['core 1 (snn 0) output', 7],
+      ['core 2 (snn 1) input', 10], ['core 2 (snn 1) output', 21],
     ]);
     for (const key of ['icarus.vcd', 'verilator.fst', 'icarus.fst']) expect(traced[key]?.transactions, key).toEqual(reference);
   });
@@ -144,7 +144,7 @@ const PLUSARG_FLAGS = (names: readonly string[]): string =>
 
 /** Every fault, each switched on by the plusarg of its name. */
 const MUTATIONS: readonly Edit[] = [
-  // The fire stage (both core kinds): its 6th emit cycle flips bit 2, loses the beat, or repeats it.
+  // The ANN array's fire stage: its 6th emit cycle flips bit 2, loses the beat, or repeats it.
   {
     file: 'hwgen_qcfs_fire.v',
     from: '    assign load_ready    = (state == S_IDLE);\n',
@@ -158,6 +158,19 @@ const MUTATIONS: readonly Edit[] = [
   { file: 'hwgen_qcfs_fire.v', from: 'assign out_valid     = (state == S_EMIT);', to: 'assign out_valid     = (state == S_EMIT) && !(mut_drop && mut_at);' },
   { file: 'hwgen_qcfs_fire.v', from: 'assign out_level     = logit_mode ? logits[emit_index*8 +: 8] : levels[emit_index[LANE_W-1:0]*8 +: 8];', to: 'assign out_level     = (logit_mode ? logits[emit_index*8 +: 8] : levels[emit_index[LANE_W-1:0]*8 +: 8]) ^ ((mut_flip && mut_at) ? 8\'h04 : 8\'h00);' },
   { file: 'hwgen_qcfs_fire.v', from: 'S_EMIT: if (out_ready) begin', to: 'S_EMIT: if (out_ready && !(mut_dup && mut_at)) begin' },
+  // The same three faults in the SNN core's serial fire stage: its 6th output beat.
+  {
+    file: 'hwgen_serial_fire.v',
+    from: '    assign advance = ~pipe_valid[PIPE-1] | out_ready;\n',
+    to:
+      `    // Fault injection (hwgen/flows/wave-check.test.ts).\n${PLUSARG_FLAGS(['mut_flip', 'mut_drop', 'mut_dup'])}` +
+      '    reg [15:0] mut_n;\n' +
+      '    always @(posedge clk) if (rst) mut_n <= 16\'d0; else if (pipe_valid[PIPE-1] && out_ready) mut_n <= mut_n + 16\'d1;\n' +
+      '    wire mut_at = (mut_n == 16\'d5);\n' +
+      '    assign advance = ~pipe_valid[PIPE-1] | (out_ready && !(mut_dup && mut_at));\n',
+  },
+  { file: 'hwgen_serial_fire.v', from: 'assign out_valid     = pipe_valid[PIPE-1];', to: 'assign out_valid     = pipe_valid[PIPE-1] && !(mut_drop && mut_at);' },
+  { file: 'hwgen_serial_fire.v', from: 'assign out_level     = bypassed ? quotient : level;', to: 'assign out_level     = (bypassed ? quotient : level) ^ ((mut_flip && mut_at) ? 8\'h04 : 8\'h00);' },
   // The feeder: at its first stall, valid drops, or the data's bit 0 flips.
   {
     file: 'hwgen_column_feeder.v',
@@ -220,15 +233,15 @@ async function playMutant(fault: string): Promise<string> {
 const FAULTS: [string, string, WaveFault, string][] = [
   [
     'a flipped output bit', 'mut_flip', 'wrong-value',
-    'core 1 (snn 0), tile 0 (rows 0..6, columns 0..8), column 0 (1st of its 2): output beat 5 (y[5] of column 0 = Y[5, 0]) in cycle 60: out_level = 0x4, expected 0x0 (bit 2 flipped)',
+    'core 2 (snn 1), tile 0 (rows 0..6, columns 0..8), column 0 (1st of its 3): output beat 5 (y[5] of column 0 = Y[5, 0]) in cycle 61: out_level = 0x4, expected 0x0 (bit 2 flipped)',
   ],
   [
     'a dropped beat', 'mut_drop', 'dropped-beat',
-    'core 1 (snn 0), tile 0 (rows 0..6, columns 0..8), column 0 (1st of its 2): output beat 5 (y[5] of column 0 = Y[5, 0]), due in cycle 60, was dropped: the stream goes on with beat 6 in cycle 67 (or one of beats 3..4, which carry the same)',
+    'core 2 (snn 1), tile 0 (rows 0..6, columns 0..8), column 0 (1st of its 3): output beat 5 (y[5] of column 0 = Y[5, 0]), due in cycle 61, was dropped: the stream goes on with beat 6 in cycle 62 (or one of beats 3..4, which carry the same)',
   ],
   [
     'a duplicated beat', 'mut_dup', 'duplicated-beat',
-    'core 1 (snn 0), tile 0 (rows 0..6, columns 0..8), column 0 (1st of its 2): output beat 5 came twice: again in cycle 61 (out_level = 0x0) where beat 6 (y[6] of column 0 = Y[6, 0]) was due',
+    'core 2 (snn 1), tile 0 (rows 0..6, columns 0..8), column 0 (1st of its 3): output beat 5 came twice: again in cycle 62 (out_level = 0x0) where beat 6 (y[6] of column 0 = Y[6, 0]) was due',
   ],
   [
     'valid dropped while stalled', 'mut_valid', 'valid-dropped',
@@ -240,7 +253,7 @@ const FAULTS: [string, string, WaveFault, string][] = [
   ],
   [
     'a core starting a column late', 'mut_late', 'column-late',
-    'core 1 (snn 0), tile 0 (rows 0..6, columns 0..8), column 0 (1st of its 2): first input beat taken in cycle 44, predicted 43: started 1 cycle late (core cycle 1, predicted 0)',
+    'core 1 (snn 0), tile 0 (rows 0..6, columns 0..8), column 1 (1st of its 1): first input beat taken in cycle 44, predicted 43: started 1 cycle late (core cycle 1, predicted 0)',
   ],
 ];
 

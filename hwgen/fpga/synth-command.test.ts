@@ -182,10 +182,10 @@ async function synthDefault(target: string): Promise<{ run: CliRun; out: string;
 }
 
 describe('hwgen synth on the default design', () => {
-  it('generic: 84,357 cells, every one of the 19 buffers a $mem_v2 cell; GOPS on the demo workload', async () => {
+  it('generic: 69,613 cells, every one of the 19 buffers a $mem_v2 cell; GOPS on the demo workload', async () => {
     const { run, result } = await synthDefault('generic');
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout.split('\n')[0]?.replace(' (cached)', '')).toBe('hwgen_default (hwgen_accel_top) on generic: 84,357 cells (7,521 flip-flops, 19 memories)');
+    expect(run.stdout.split('\n')[0]?.replace(' (cached)', '')).toBe('hwgen_default (hwgen_accel_top) on generic: 69,613 cells (6,655 flip-flops, 19 memories)');
     expect(result.cells.$mem_v2).toBe(19);
     expect(result.memoryBits).toBe(6_169_088);
     expect(result.throughput).toMatchObject({ workload: 'demo', ops: 275_072, cycles: 10_977, clockSource: 'assumed', clockMHz: 100 });
@@ -196,14 +196,14 @@ describe('hwgen synth on the default design', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(`hwgen: (built-in default design): does not fit the xc7z020 of a PYNQ-Z2: BRAM36 185.5 of 140 (report: ${out}/synth.json)\n`);
     expect(result.fits).toBe(false);
-    expect(result.total).toEqual({ lut: 11_101, lutMemory: 1_752, ff: 9_692, carry: 1_690, dsp: 64, bram: 185.5, spram: 0 });
+    expect(result.total).toEqual({ lut: 9_785, lutMemory: 1_790, ff: 8_608, carry: 1_068, dsp: 64, bram: 185.5, spram: 0 });
   }, 900_000);
 
   it('ice40: fits no iCE40 part; exit 2 with one line naming both parts, without place and route', async () => {
     const { run, out, result } = await synthDefault('ice40');
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe('hwgen: (built-in default design): does not fit any iCE40 part: iCE40UP5K LUT4 23706 of 5280, FF 16843 of 5280, ' +
-      `carry 6939 of 5280, DSP 64 of 8, EBR 1628 of 30; iCE40HX8K EBR 1628 of 32 (block RAM as mapped for the part before) (report: ${out}/synth.json)\n`);
+    expect(run.stderr).toBe('hwgen: (built-in default design): does not fit any iCE40 part: iCE40UP5K LUT4 19499 of 5280, FF 15929 of 5280, ' +
+      `DSP 64 of 8, EBR 1628 of 30; iCE40HX8K EBR 1628 of 32 (block RAM as mapped for the part before) (report: ${out}/synth.json)\n`);
     expect(result.ice40?.part).toBeNull();
     expect(result.ice40?.attempts.map((a) => a.part)).toEqual(['iCE40UP5K', 'iCE40HX8K']);
     expect(result.logs.some((log) => log.includes('nextpnr'))).toBe(false);

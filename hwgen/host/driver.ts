@@ -122,7 +122,7 @@ function weightQueues(sub: GemmLayer, weightKinds: readonly CoreKind[], params: 
     const { ports, weightLoad } = CORE_KIND_ARCH[kind];
     const load = weightLoad(sub, params);
     queues[buses.weights] = addressed(ports.weights, load.weights.map((data) => ({ data })));
-    queues[buses.biasTheta] = addressed(ports.biasTheta, load.biasTheta.map(({ bias, theta }) => ({ bias, theta })));
+    queues[buses.biasTheta] = addressed(ports.biasTheta, load.biasTheta);
   }
   return queues;
 }

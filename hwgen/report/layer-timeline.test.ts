@@ -38,21 +38,22 @@ describe('layerTimeline on the hand-worked layer', () => {
 
   // Tile 0 (columns 0, 1): the busiest load bus carries 4 words (the dense replica, J·Nt = 2·2, and the SNN
   // weights, K = 4), so the start pulse is cycle 4 and both cores' first beats are offered in 4 + FEEDER_LATENCY = 6.
-  // ann0 takes 10 cycles on column 0 and snn0 10 on column 1: both done in 16, then the drain reads M·Nt = 4
-  // levels (16..19). Tile 1 (column 2) begins in 20: 2 replica words, start pulse 22, column 2 on ann0 in
-  // 24..34 (11 cycles), done in 35, drain of 2 levels (35..36): 37 cycles in all.
+  // ann0 takes 10 cycles on column 0 and snn0 15 on column 1 (an empty column: its one add, then two lanes through
+  // the serial fire stage's 9-stage pipeline): done in 21, then the drain reads M·Nt = 4 levels (21..24). Tile 1
+  // (column 2) begins in 25: 2 replica words, start pulse 27, column 2 on ann0 in 29..39 (11 cycles), done in 40,
+  // drain of 2 levels (40..41): 42 cycles in all.
   it('gives the exact intervals and phases', () => {
     const { prediction, timeline } = handTimeline();
-    expect(prediction.cycles).toBe(37);
+    expect(prediction.cycles).toBe(42);
     expect(timeline.cores).toEqual([
-      { id: 'ann0', kind: 'ann', intervals: [{ column: 0, start: 6, end: 16 }, { column: 2, start: 24, end: 35 }], busy: 17 },
-      { id: 'snn0', kind: 'snn', intervals: [{ column: 1, start: 6, end: 16 }], busy: 9 },
+      { id: 'ann0', kind: 'ann', intervals: [{ column: 0, start: 6, end: 16 }, { column: 2, start: 29, end: 40 }], busy: 17 },
+      { id: 'snn0', kind: 'snn', intervals: [{ column: 1, start: 6, end: 21 }], busy: 14 },
     ]);
     expect(timeline.phases).toEqual([
       { kind: 'load', tile: 0, start: 0, end: 4 },
-      { kind: 'drain', tile: 0, start: 16, end: 20 },
-      { kind: 'load', tile: 1, start: 20, end: 22 },
-      { kind: 'drain', tile: 1, start: 35, end: 37 },
+      { kind: 'drain', tile: 0, start: 21, end: 25 },
+      { kind: 'load', tile: 1, start: 25, end: 27 },
+      { kind: 'drain', tile: 1, start: 40, end: 42 },
     ]);
   });
 
@@ -78,7 +79,7 @@ describe('layerTimeline on the hand-worked layer', () => {
     const { prediction, timeline } = handTimeline();
     const drains = timeline.phases.filter((phase) => phase.kind === 'drain');
     const ends = timeline.cores.flatMap((core) => core.intervals.map((interval) => interval.end));
-    expect(drains.map((drain) => drain.start)).toEqual([Math.max(...ends.filter((end) => end <= 20)), Math.max(...ends)]);
+    expect(drains.map((drain) => drain.start)).toEqual([Math.max(...ends.filter((end) => end <= 25)), Math.max(...ends)]);
     const busy = timeline.cores.map((_, c) => prediction.tiles.reduce((sum, tile) => sum + tile.dispatch.cores[c]!.busy, 0));
     expect(timeline.cores.map((core) => core.busy)).toEqual(busy);
   });

@@ -12,7 +12,6 @@ import { BIAS_BITS, COUNTER_BITS, THETA_BITS } from '../../arch/widths.ts';
 import type { GemmLayer } from '../../workload/gemm-layer.ts';
 import {
   type AnnCoreParams,
-  type BiasThetaWord,
   annCoreGeometry,
   annCoreParams,
   biasThetaWords as annBiasTheta,
@@ -22,10 +21,10 @@ import { type Replica, denseReplica, eventReplica, feederParams, feederWidths, g
 import {
   type SnnCoreParams,
   addressBits,
-  biasThetaWords as snnBiasTheta,
   eventBytes,
   snnCoreGeometry,
   snnCoreParams,
+  startThetaWords as snnStartTheta,
   weightWords as snnWeights,
 } from '../snn-core/arch.ts';
 
@@ -92,7 +91,8 @@ export function designOf(accelerator: Accelerator): Design {
 /** What the host writes into one core's weight and bias/θ memories for a (tile) layer, in address order. */
 export interface WeightLoad {
   readonly weights: bigint[];
-  readonly biasTheta: BiasThetaWord[];
+  /** Each word's fields, named after the kind's load ports (`bias`/`start`, `theta`). */
+  readonly biasTheta: readonly Readonly<Record<string, bigint>>[];
 }
 
 /** Prefixes of a kind's load ports on the top: `<weights>_wr_en`, `<weights>_wr_addr`, … (accelTopPorts). */
@@ -121,7 +121,7 @@ export interface CoreKindArch {
 function weightLoadOf<P, G>(
   geometryOf: (layer: GemmLayer, params: P) => G,
   weights: (layer: GemmLayer, params: P, geometry: G) => bigint[],
-  biasTheta: (layer: GemmLayer, params: P, geometry: G) => BiasThetaWord[],
+  biasTheta: (layer: GemmLayer, params: P, geometry: G) => readonly Readonly<Record<string, bigint>>[],
 ): (layer: GemmLayer, params: P) => WeightLoad {
   return (layer, params) => {
     const geometry = geometryOf(layer, params);
@@ -130,7 +130,7 @@ function weightLoadOf<P, G>(
 }
 
 const annWeightLoad = weightLoadOf(annCoreGeometry, annWeights, annBiasTheta);
-const snnWeightLoad = weightLoadOf(snnCoreGeometry, snnWeights, snnBiasTheta);
+const snnWeightLoad = weightLoadOf(snnCoreGeometry, snnWeights, snnStartTheta);
 
 export const CORE_KIND_ARCH: Readonly<Record<CoreKind, CoreKindArch>> = {
   ann: {
@@ -211,10 +211,10 @@ export function accelTopPorts(accelerator: Accelerator): PortSpec[] {
     port('snn_w_wr_en', 'input', 1, 'load', 'write an SNN weight word into every SNN core'),
     port('snn_w_wr_addr', 'input', w.snnWeightAddressBits, 'load', 'weight word g·K + k'),
     port('snn_w_wr_data', 'input', s.lanes * 8, 'load', 'LANES int8 weights'),
-    port('snn_bt_wr_en', 'input', 1, 'load', 'write an SNN bias/θ word into every SNN core'),
-    port('snn_bt_wr_addr', 'input', w.snnBtAddressBits, 'load', 'bias/θ word g'),
-    port('snn_bt_wr_bias', 'input', s.lanes * BIAS_BITS, 'load', 'int32 bias per lane'),
-    port('snn_bt_wr_theta', 'input', s.lanes * THETA_BITS, 'load', 'θ per lane'),
+    port('snn_bt_wr_en', 'input', 1, 'load', 'write an SNN start/θ word into every SNN core'),
+    port('snn_bt_wr_addr', 'input', w.snnBtAddressBits, 'load', 'start/θ word g'),
+    port('snn_bt_wr_start', 'input', s.lanes * s.accW, 'load', 'membrane start b + floor(θ/2) per lane'),
+    port('snn_bt_wr_theta', 'input', s.lanes * s.thetaW, 'load', 'θ per lane'),
     port('act_wr_en', 'input', 1, 'load', 'write a dense word into every array replica'),
     port('act_wr_addr', 'input', w.actAddressBits, 'load', 'dense word n·J + j'),
     port('act_wr_data', 'input', a.cols * 8, 'load', 'COLS levels'),

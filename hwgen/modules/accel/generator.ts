@@ -28,12 +28,12 @@ interface TopParameter {
 }
 
 /**
- * The parameters the top declares for a kind of core and passes to each instance: the core's own (neither a derived
- * width nor the contract's θ width), so a new core parameter reaches the top without editing it. A name both kinds
- * use gets the kind's prefix (ACC_W → ANN_ACC_W, SNN_ACC_W).
+ * The parameters the top declares for a kind of core and passes to each instance: the core's own (not a derived
+ * width), so a new core parameter reaches the top without editing it. A name both kinds use gets the kind's prefix
+ * (ACC_W → ANN_ACC_W, SNN_ACC_W).
  */
 function topParameters(core: ModuleDescription, other: ModuleDescription, prefix: string): TopParameter[] {
-  const passed = (module: ModuleDescription) => module.parameters.filter((p) => !p.description.startsWith('derived') && p.name !== 'THETA_W');
+  const passed = (module: ModuleDescription) => module.parameters.filter((p) => !p.description.startsWith('derived'));
   const otherNames = new Set(passed(other).map((p) => p.name));
   return passed(core).map(({ name, value }) => ({ core: name, top: otherNames.has(name) ? `${prefix}_${name}` : name, value }));
 }

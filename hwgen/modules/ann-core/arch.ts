@@ -105,10 +105,10 @@ export function weightWords(layer: GemmLayer, params: AnnCoreParams, geometry: A
 }
 
 /** Bias/θ word g: lane r holds output g·R + r; lanes past M hold bias 0 and θ 1. */
-export interface BiasThetaWord {
+export type BiasThetaWord = {
   readonly bias: bigint;
   readonly theta: bigint;
-}
+};
 
 export function biasThetaWords(layer: GemmLayer, params: AnnCoreParams, geometry: AnnCoreGeometry): BiasThetaWord[] {
   const words: BiasThetaWord[] = [];

@@ -72,7 +72,7 @@ const BUS_PORTS: readonly [LoadBus, string, readonly string[]][] = [
   ['annW', 'ann_w_wr', ['ann_w_wr_data']],
   ['annBt', 'ann_bt_wr', ['ann_bt_wr_bias', 'ann_bt_wr_theta']],
   ['snnW', 'snn_w_wr', ['snn_w_wr_data']],
-  ['snnBt', 'snn_bt_wr', ['snn_bt_wr_bias', 'snn_bt_wr_theta']],
+  ['snnBt', 'snn_bt_wr', ['snn_bt_wr_start', 'snn_bt_wr_theta']],
   ['act', 'act_wr', ['act_wr_data']],
   ['ev', 'ev_wr', ['ev_wr_data']],
   ['sched', 'sched_wr', ['sched_wr_data']],

@@ -22,7 +22,7 @@ import { type LaneCore, runLaneCosim } from './lane-cosim.ts';
 import { SIMULATORS } from '../../../sim/registry.ts';
 
 const ANN: AnnCoreParams = { rows: 3, cols: 4, accW: 32, maxChunks: 8, weightDepth: 128, btDepth: 4 };
-const SNN: SnnCoreParams = { lanes: 3, accW: 32, maxEvents: 32, weightDepth: 128, btDepth: 4 };
+const SNN: SnnCoreParams = { lanes: 3, accW: 32, maxEvents: 32, weightDepth: 128, btDepth: 4, thetaW: 25, shiftAdd: false };
 const workDirs: string[] = [];
 
 afterAll(async () => {

@@ -6,14 +6,13 @@
  */
 import { generateAnnCoreFromParams } from '../ann-core/generator.ts';
 import { type AnnCoreParams, annCoreGeometry, biasThetaWords as annBiasTheta, columnBeats, weightWords as annWeights } from '../ann-core/arch.ts';
-import { BIAS_BITS, THETA_BITS } from '../../arch/widths.ts';
 import { type FeederEntry, type FeederParams, feederWidths, packEntry } from './arch.ts';
 import { generateColumnFeeder } from './feeder.ts';
 import { generateOutputGather } from './gather.ts';
 import { type ModuleDescription, findPort } from '../../arch/module.ts';
 import { renderVerilog } from '../../generate/render.ts';
 import { generateSnnCoreFromParams } from '../snn-core/generator.ts';
-import { type SnnCoreParams, addressBits, biasThetaWords as snnBiasTheta, snnColumnEvents, snnCoreGeometry, weightWords as snnWeights } from '../snn-core/arch.ts';
+import { type SnnCoreParams, addressBits, snnColumnEvents, snnCoreGeometry, startThetaWords, weightWords as snnWeights } from '../snn-core/arch.ts';
 import { clog2 } from '../../arch/math.ts';
 import type { GemmLayer } from '../../workload/gemm-layer.ts';
 import type { SimulatorName } from '../../../sim/types.ts';
@@ -75,11 +74,11 @@ function coreStimulus(core: LaneCore, layer: GemmLayer): CoreStimulus {
     };
   }
   const g = snnCoreGeometry(layer, core.params);
-  const bt = snnBiasTheta(layer, core.params, g);
+  const bt = startThetaWords(layer, core.params, g);
   return {
     module: generateSnnCoreFromParams(core.params, { configHash: HASH }),
     weights: snnWeights(layer, core.params, g),
-    bias: bt.map((w) => w.bias),
+    bias: bt.map((w) => w.start),
     theta: bt.map((w) => w.theta),
     cfg: [g.groups, g.lastLanes, g.k, 0],
   };
@@ -107,7 +106,7 @@ export async function runLaneCosim(options: LaneCosimOptions): Promise<LaneCosim
     wAddrBits: width('w_wr_addr'),
     wDataBits: width('w_wr_data'),
     btAddrBits: width('bt_wr_addr'),
-    biasBits: width('bt_wr_bias'),
+    biasBits: width(core.kind === 'ann' ? 'bt_wr_bias' : 'bt_wr_start'),
     thetaBits: width('bt_wr_theta'),
     cfg1Bits: width(cfgNames[0] as string),
     cfg2Bits: width(cfgNames[1] as string),
@@ -116,8 +115,8 @@ export async function runLaneCosim(options: LaneCosimOptions): Promise<LaneCosim
     maxWords,
   }, { file: `${LANE_TB_MODULE}.v`, configHash: HASH, summary: 'testbench of one dispatcher lane: feeder, core, output gatherer' });
 
-  const biasBits = core.kind === 'ann' ? core.params.rows * BIAS_BITS : core.params.lanes * BIAS_BITS;
-  const thetaBits = core.kind === 'ann' ? core.params.rows * THETA_BITS : core.params.lanes * THETA_BITS;
+  const biasBits = width(core.kind === 'ann' ? 'bt_wr_bias' : 'bt_wr_start');
+  const thetaBits = width('bt_wr_theta');
   const beats = layout.entries.reduce((sum, e) => sum + e.count, 0);
   const sim = await cosimulate({
     simulator: options.simulator,

@@ -13,7 +13,7 @@ import { annCoreColumnTimes, predictAnnCore } from '../ann-core/timing.ts';
 import { predictSnnCore, snnCoreColumnTimes } from '../snn-core/timing.ts';
 
 const annParams = (rows: number, cols: number): AnnCoreParams => ({ rows, cols, accW: 32, maxChunks: 1024, weightDepth: 1 << 20, btDepth: 1024 });
-const TWO_LANES: SnnCoreParams = { lanes: 2, accW: 16, maxEvents: 4, weightDepth: 16, btDepth: 3 };
+const TWO_LANES: SnnCoreParams = { lanes: 2, accW: 16, maxEvents: 4, weightDepth: 16, btDepth: 3, thetaW: 25, shiftAdd: false };
 
 function layerOf(M: number, K: number, N: number, input = new Uint8Array(K * N)): GemmLayer {
   return { name: 'shape', M, K, N, T: 255, inLevels: 255, weights: new Int8Array(M * K), input, bias: new Int32Array(M), theta: new Int32Array(M).fill(1) };
@@ -61,20 +61,20 @@ function pipelineLayer(): GemmLayer {
 }
 
 describe('snnCoreColumnTimes on the hand-worked cases', () => {
-  it('one column, then an empty one: events in 0-1, levels in 11-12; the terminator in 2, levels in 17-18', () => {
+  it('one column, then an empty one: events in 0-1, levels in 17-18; the terminator in 2, levels in 19-20', () => {
     expect(snnCoreColumnTimes(pipelineLayer(), [0, 1], TWO_LANES)).toEqual([
-      { firstInput: 0, lastInput: 1, firstOutput: 11, groupOutputs: [11], lastOutput: 12 },
-      { firstInput: 2, lastInput: 2, firstOutput: 17, groupOutputs: [17], lastOutput: 18 },
+      { firstInput: 0, lastInput: 1, firstOutput: 17, groupOutputs: [17], lastOutput: 18 },
+      { firstInput: 2, lastInput: 2, firstOutput: 19, groupOutputs: [19], lastOutput: 20 },
     ]);
   });
 
-  it('three lane groups that wait for the fire stage: taken in 4, 11, 18, levels from 9, 16, 23', () => {
+  it('three lane groups that wait for the fire stage: loaded in 3, 5, 7, levels from 13, 15, 17', () => {
     const layer: GemmLayer = {
       name: 'fire-bound', M: 6, K: 1, N: 1, T: 3, inLevels: 1,
       weights: Int8Array.from([1, 1, 1, 1, 1, 1]), input: Uint8Array.from([1]),
       bias: Int32Array.from({ length: 6 }, () => 100), theta: Int32Array.from({ length: 6 }, () => 1),
     };
-    expect(snnCoreColumnTimes(layer, [0], TWO_LANES)).toEqual([{ firstInput: 0, lastInput: 0, firstOutput: 9, groupOutputs: [9, 16, 23], lastOutput: 24 }]);
+    expect(snnCoreColumnTimes(layer, [0], TWO_LANES)).toEqual([{ firstInput: 0, lastInput: 0, firstOutput: 13, groupOutputs: [13, 15, 17], lastOutput: 18 }]);
   });
 
   it('no columns, no times', () => {

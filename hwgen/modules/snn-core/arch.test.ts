@@ -3,9 +3,9 @@ import { acceleratorFrom, defaultAccelerator } from '../../config/load-config.ts
 import { InputError } from '../../errors.ts';
 import { unpackLanes, toSigned } from '../../arch/packing.ts';
 import type { GemmLayer } from '../../workload/gemm-layer.ts';
-import { type SnnCoreParams, beatBits, biasThetaWords, eventBytes, packBeat, snnColumnEvents, snnCoreGeometry, snnCoreParams, weightWords } from './arch.ts';
+import { type SnnCoreParams, beatBits, eventBytes, packBeat, snnColumnEvents, snnCoreGeometry, snnCoreParams, startThetaWords, weightWords } from './arch.ts';
 
-const params: SnnCoreParams = { lanes: 4, accW: 24, maxEvents: 8, weightDepth: 32, btDepth: 3 };
+const params: SnnCoreParams = { lanes: 4, accW: 24, maxEvents: 8, weightDepth: 32, btDepth: 3, thetaW: 25, shiftAdd: false };
 
 function layerOf(M: number, K: number, input: number[], N = 1): GemmLayer {
   return {
@@ -24,7 +24,7 @@ function layerOf(M: number, K: number, input: number[], N = 1): GemmLayer {
 
 describe('snnCoreParams', () => {
   it('derives the Verilog parameters of the default design', () => {
-    expect(snnCoreParams(defaultAccelerator())).toEqual({ lanes: 16, accW: 29, maxEvents: 4608, weightDepth: 4096, btDepth: 32 });
+    expect(snnCoreParams(defaultAccelerator())).toEqual({ lanes: 16, accW: 29, maxEvents: 4608, weightDepth: 4096, btDepth: 32, thetaW: 25, shiftAdd: false });
   });
 
   it('refuses a weight buffer that holds no word', () => {
@@ -64,11 +64,12 @@ describe('memory words', () => {
     }
   });
 
-  it('pads bias/θ lanes past M with bias 0 and θ 1', () => {
+  it("holds each output's membrane start b + floor(θ/2) at ACC_W bits and θ at THETA_W bits, lanes past M start 0 with θ 1", () => {
     const layer = layerOf(5, 1, [1]);
-    const [first, second] = biasThetaWords(layer, params, snnCoreGeometry(layer, params));
-    expect(unpackLanes(first?.bias ?? 0n, 4, 32).map((b) => Number(toSigned(b, 32)))).toEqual([-1000, -2000, -3000, -4000]);
-    expect(unpackLanes(second?.bias ?? 0n, 4, 32).map((b) => Number(toSigned(b, 32)))).toEqual([-5000, 0, 0, 0]);
+    const [first, second] = startThetaWords(layer, params, snnCoreGeometry(layer, params));
+    expect(unpackLanes(first?.start ?? 0n, 4, 24).map((b) => Number(toSigned(b, 24)))).toEqual([-999, -1999, -2998, -3998]);
+    expect(unpackLanes(second?.start ?? 0n, 4, 24).map((b) => Number(toSigned(b, 24)))).toEqual([-4997, 0, 0, 0]);
+    expect(unpackLanes(first?.theta ?? 0n, 4, 25).map(Number)).toEqual([2, 3, 4, 5]);
     expect(unpackLanes(second?.theta ?? 0n, 4, 25).map(Number)).toEqual([6, 1, 1, 1]);
   });
 });

@@ -7,8 +7,8 @@ import { InputError } from '../../errors.ts';
 import { packLanes } from '../../arch/packing.ts';
 import type { GemmLayer } from '../../workload/gemm-layer.ts';
 import type { GemmShape } from '../../workload/shapes.ts';
-import { ceilDiv, clog2 } from '../../arch/math.ts';
-import { BIAS_BITS, LEVEL_BITS, THETA_BITS } from '../../arch/widths.ts';
+import { bitsFor, ceilDiv, clog2 } from '../../arch/math.ts';
+import { LEVEL_BITS } from '../../arch/widths.ts';
 
 /** The sizes a hwgen_snn_core is built with: its Verilog parameters. */
 export interface SnnCoreParams {
@@ -20,8 +20,12 @@ export interface SnnCoreParams {
   readonly maxEvents: number;
   /** W_DEPTH: weight words of LANES bytes. */
   readonly weightDepth: number;
-  /** BT_DEPTH: bias/θ words of LANES entries. */
+  /** BT_DEPTH: start/θ words of LANES entries. */
   readonly btDepth: number;
+  /** THETA_W: bits of a stored θ, bitsFor(limits.maxTheta). */
+  readonly thetaW: number;
+  /** SHIFT_ADD: one add of w·2^b per set bit b of a level instead of one add of w per spike (snn.shiftAdd). */
+  readonly shiftAdd: boolean;
 }
 
 
@@ -37,7 +41,21 @@ export function snnCoreParams(accelerator: Accelerator): SnnCoreParams {
     maxEvents: limits.maxK,
     weightDepth,
     btDepth: ceilDiv(limits.maxM, snn.lanes),
+    thetaW: bitsFor(limits.maxTheta),
+    shiftAdd: snn.shiftAdd,
   };
+}
+
+/** Set bits of a level 0..255. */
+export function popcount(level: number): number {
+  let bits = 0;
+  for (let x = level; x !== 0; x &= x - 1) bits += 1;
+  return bits;
+}
+
+/** Add cycles an event of level x takes in the add stage: x (one per spike), or popcount(x) with shift-add. */
+export function addCyclesOfLevel(level: number, params: Pick<SnnCoreParams, 'shiftAdd'>): number {
+  return params.shiftAdd ? popcount(level) : level;
 }
 
 /** KW: bits of an input address k (0..MAX_EVENTS−1). */
@@ -104,23 +122,29 @@ export function weightWords(layer: GemmLayer, params: SnnCoreParams, geometry: S
   return words;
 }
 
-/** Bias/θ word g: lane l holds output g·L + l; lanes past M hold bias 0 and θ 1. */
-export interface BiasThetaWord {
-  readonly bias: bigint;
+/**
+ * Start/θ word g: lane l holds output g·L + l's membrane start b + floor(θ/2), computed here once instead of by an
+ * adder in every lane, and its θ; lanes past M hold start 0 and θ 1. Fields are named after the load ports.
+ */
+export type StartThetaWord = {
+  readonly start: bigint;
   readonly theta: bigint;
-}
+};
 
-export function biasThetaWords(layer: GemmLayer, params: SnnCoreParams, geometry: SnnCoreGeometry): BiasThetaWord[] {
-  const words: BiasThetaWord[] = [];
+export function startThetaWords(layer: GemmLayer, params: SnnCoreParams, geometry: SnnCoreGeometry): StartThetaWord[] {
+  const words: StartThetaWord[] = [];
   for (let g = 0; g < geometry.groups; g++) {
-    const bias: number[] = [];
+    const start: number[] = [];
     const theta: number[] = [];
     for (let l = 0; l < params.lanes; l++) {
       const m = g * params.lanes + l;
-      bias.push(m < layer.M ? (layer.bias[m] ?? 0) : 0);
-      theta.push(m < layer.M ? (layer.theta[m] ?? 1) : 1);
+      const inLayer = m < layer.M;
+      const outputTheta = inLayer ? (layer.theta[m] ?? 1) : 1;
+      // The contract's membrane start b + φ(θ), φ(θ) = floor(θ/2) (docs/numerics.md).
+      start.push(inLayer ? (layer.bias[m] ?? 0) + Math.floor(outputTheta / 2) : 0);
+      theta.push(outputTheta);
     }
-    words.push({ bias: packLanes(bias, BIAS_BITS), theta: packLanes(theta, THETA_BITS) });
+    words.push({ start: packLanes(start, params.accW), theta: packLanes(theta, params.thetaW) });
   }
   return words;
 }

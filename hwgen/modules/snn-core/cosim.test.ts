@@ -24,7 +24,7 @@ import { SIMULATORS } from '../../../sim/registry.ts';
 
 const SWEEP = process.env.HWGEN_SWEEP === '1';
 
-/** Three configurations: lane counts 4, 1 and 7 (odd, so M rarely fills the last group), a declared 40-bit and two exact auto widths. */
+/** Four configurations: lane counts 4, 1, 7 and 5 (odd, so M rarely fills the last group), a declared 40-bit and three exact auto widths, one with shift-add and a narrow θ. */
 const CONFIGS: readonly [string, Accelerator][] = [
   [
     '4 lanes, 40-bit membranes',
@@ -32,6 +32,8 @@ const CONFIGS: readonly [string, Accelerator][] = [
   ],
   ['1 lane, auto width', acceleratorFrom({ snn: { lanes: 1 }, limits: { maxK: 8, maxM: 6, maxBiasAbs: 2 ** 20 }, buffers: { weightBytes: 64 } }, 'one-lane')],
   ['7 lanes, auto width', acceleratorFrom({ snn: { lanes: 7 }, limits: { maxK: 16, maxM: 20 }, buffers: { weightBytes: 448 } }, 'seven-lanes')],
+  // One add per set bit of a level, and θ stored in 13 bits: the largest θ is 4096.
+  ['5 lanes, shift-add, θ ≤ 4096', acceleratorFrom({ snn: { lanes: 5, shiftAdd: true }, limits: { maxK: 16, maxM: 20, maxTheta: 4096 }, buffers: { weightBytes: 320 } }, 'five-lanes-shift-add')],
 ];
 
 /** What a random layer may stress; every flavour runs on every configuration and simulator. */

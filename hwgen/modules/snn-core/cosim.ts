@@ -7,8 +7,7 @@
  */
 import type { Accelerator } from '../../config/load-config.ts';
 import { SNN_CORE_MODULE, generateSnnCoreFromParams, snnCoreWidths } from './generator.ts';
-import { type SnnCoreGeometry, type SnnCoreParams, beatBits, biasThetaWords, packBeat, snnColumnEvents, snnCoreGeometry, snnCoreParams, weightWords } from './arch.ts';
-import { BIAS_BITS, THETA_BITS } from '../../arch/widths.ts';
+import { type SnnCoreGeometry, type SnnCoreParams, beatBits, packBeat, snnColumnEvents, snnCoreGeometry, snnCoreParams, startThetaWords, weightWords } from './arch.ts';
 import type { ModuleDescription } from '../../arch/module.ts';
 import { renderVerilog } from '../../generate/render.ts';
 import { clog2 } from '../../arch/math.ts';
@@ -50,7 +49,7 @@ export function renderSnnCoreTestbench(core: ModuleDescription, params: SnnCoreP
     tbModule: SNN_CORE_TB_MODULE,
     ...params,
     ...snnCoreWidths(params),
-    thetaBits: THETA_BITS,
+    thetaBits: params.thetaW,
     maxBeats,
     stallDepth: STALL_DEPTH,
   };
@@ -96,22 +95,22 @@ function beatCapacity(requested: number | undefined, beats: number): number {
 function stimulus(options: SnnCoreCosimOptions, params: SnnCoreParams, geometry: SnnCoreGeometry, beats: readonly bigint[]): Pick<PreparedRun, 'inputs' | 'plusargs'> {
   const { layer, columns } = options;
   const weights = weightWords(layer, params, geometry);
-  const biasTheta = biasThetaWords(layer, params, geometry);
+  const startTheta = startThetaWords(layer, params, geometry);
   const inputs: Record<string, string> = {
     'weights.hex': hexLines(weights, params.lanes * 8),
-    'bias.hex': hexLines(biasTheta.map((word) => word.bias), params.lanes * BIAS_BITS),
-    'theta.hex': hexLines(biasTheta.map((word) => word.theta), params.lanes * THETA_BITS),
+    'start.hex': hexLines(startTheta.map((word) => word.start), params.lanes * params.accW),
+    'theta.hex': hexLines(startTheta.map((word) => word.theta), params.lanes * params.thetaW),
     'beats.hex': hexLines(beats, beatBits(params)),
   };
   const plusargs: Record<string, string | number> = {
     w: 'weights.hex',
-    bias: 'bias.hex',
+    start: 'start.hex',
     theta: 'theta.hex',
     beats: 'beats.hex',
     out: 'out.hex',
     result: 'result.txt',
     n_w: weights.length,
-    n_bt: biasTheta.length,
+    n_bt: startTheta.length,
     n_beats: beats.length,
     n_out: columns.length * layer.M,
     m: layer.M,

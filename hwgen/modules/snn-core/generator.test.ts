@@ -30,13 +30,15 @@ describe('generateSnnCore', () => {
     expect(findPort(core, 'cfg_groups').width).toBe(6);
     expect(findPort(core, 'cfg_last_lanes').width).toBe(5);
     expect(findPort(core, 'bt_wr_theta').width).toBe(16 * 25);
+    // The host writes each output's membrane start b + floor(θ/2) at the membrane's width.
+    expect(findPort(core, 'bt_wr_start').width).toBe(16 * 29);
     expect(core.ports.filter((p) => p.role === 'counter').map((p) => p.name)).toEqual(['cnt_snn_add', 'cnt_spike', 'cnt_fire', 'cnt_sram_byte', 'cnt_busy']);
-    expect(core.submodules.map((m) => m.name)).toEqual(['hwgen_qcfs_fire']);
-    expect(allFiles(core).map((f) => f.name)).toEqual(['hwgen_qcfs_fire.v', 'hwgen_snn_core.v']);
+    expect(core.submodules.map((m) => m.name)).toEqual(['hwgen_serial_fire']);
+    expect(allFiles(core).map((f) => f.name)).toEqual(['hwgen_serial_fire.v', 'hwgen_snn_core.v']);
   });
 
   it('is byte-identical for identical input and keeps Verilog parameters', () => {
-    const params: SnnCoreParams = { lanes: 3, accW: 20, maxEvents: 10, weightDepth: 40, btDepth: 4 };
+    const params: SnnCoreParams = { lanes: 3, accW: 20, maxEvents: 10, weightDepth: 40, btDepth: 4, thetaW: 25, shiftAdd: false };
     const first = generateSnnCoreFromParams(params, { configHash: HASH }).files[0]?.text ?? '';
     const second = generateSnnCoreFromParams({ ...params }, { configHash: HASH }).files[0]?.text ?? '';
     expect(second).toBe(first);
@@ -48,7 +50,7 @@ describe('generateSnnCore', () => {
   });
 
   it('refuses impossible parameters', () => {
-    const base: SnnCoreParams = { lanes: 2, accW: 16, maxEvents: 4, weightDepth: 8, btDepth: 2 };
+    const base: SnnCoreParams = { lanes: 2, accW: 16, maxEvents: 4, weightDepth: 8, btDepth: 2, thetaW: 25, shiftAdd: false };
     expect(() => generateSnnCoreFromParams({ ...base, accW: 7 }, { configHash: HASH })).toThrow(/accW must be 8..64/);
     expect(() => generateSnnCoreFromParams({ ...base, weightDepth: 0 }, { configHash: HASH })).toThrow(/weightDepth must be a positive integer/);
   });
@@ -56,10 +58,10 @@ describe('generateSnnCore', () => {
 
 /** Corners of the parameter space: one lane and one-entry memories, odd sizes, wide membranes. */
 const VARIANTS: readonly [string, SnnCoreParams][] = [
-  ['default design', { lanes: 16, accW: 29, maxEvents: 4608, weightDepth: 4096, btDepth: 32 }],
-  ['one of everything', { lanes: 1, accW: 8, maxEvents: 1, weightDepth: 1, btDepth: 1 }],
-  ['odd sizes', { lanes: 3, accW: 40, maxEvents: 5, weightDepth: 7, btDepth: 3 }],
-  ['64-bit membranes', { lanes: 8, accW: 64, maxEvents: 64, weightDepth: 256, btDepth: 4 }],
+  ['default design', { lanes: 16, accW: 29, maxEvents: 4608, weightDepth: 4096, btDepth: 32, thetaW: 25, shiftAdd: false }],
+  ['one of everything', { lanes: 1, accW: 8, maxEvents: 1, weightDepth: 1, btDepth: 1, thetaW: 1, shiftAdd: false }],
+  ['odd sizes, shift-add', { lanes: 3, accW: 40, maxEvents: 5, weightDepth: 7, btDepth: 3, thetaW: 9, shiftAdd: true }],
+  ['64-bit membranes, shift-add', { lanes: 8, accW: 64, maxEvents: 64, weightDepth: 256, btDepth: 4, thetaW: 25, shiftAdd: true }],
 ];
 
 describe('static checks (sim/checks.ts)', () => {
@@ -79,5 +81,13 @@ describe('static checks (sim/checks.ts)', () => {
     const core = generateSnnCore(accelerator);
     expect(core.parameters.find((p) => p.name === 'ACC_W')?.value).toBe(48);
     expect(core.parameters.find((p) => p.name === 'BT_DEPTH')?.value).toBe(10);
+  });
+
+  it("stores θ at the width limits.maxTheta needs, not the contract's 25 bits", () => {
+    const accelerator = acceleratorFrom({ snn: { lanes: 4 }, limits: { maxTheta: 256 } }, 'cfg.yaml');
+    const core = generateSnnCore(accelerator);
+    expect(core.parameters.find((p) => p.name === 'THETA_W')?.value).toBe(9);
+    expect(findPort(core, 'bt_wr_theta').width).toBe(4 * 9);
+    expect(core.submodules[0]?.parameters.find((p) => p.name === 'THETA_W')?.value).toBe(9);
   });
 });

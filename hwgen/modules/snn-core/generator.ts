@@ -1,18 +1,17 @@
 /**
  * The SNN accumulate-and-fire core (hwgen/modules/snn-core/snn_core.v.hbs): bundled address events in, one
  * weight fetch per event serving all its spikes, LANES membranes updated per cycle by additions
- * only, ending in the shared QCFS fire stage. spec.md beside this file documents its interface,
+ * only, ending in the serial QCFS fire stage (one divider for all lanes). spec.md beside this file documents its interface,
  * timing, cycle formula and counters.
  */
 import { levelStreamOutPorts } from '../../arch/level-stream.ts';
 import type { Accelerator } from '../../config/load-config.ts';
-import { generateFire } from '../fire/generator.ts';
+import { generateSerialFire } from '../serial-fire/generator.ts';
 import { type ModuleDescription, type ParameterSpec, type PortSpec, port } from '../../arch/module.ts';
 import { renderVerilog } from '../../generate/render.ts';
 import { bitsFor, clog2 } from '../../arch/math.ts';
-import { BIAS_BITS } from '../../arch/widths.ts';
 import { type SnnCoreParams, addressBits, snnCoreParams } from './arch.ts';
-import { COUNTER_BITS, THETA_BITS } from '../../arch/widths.ts';
+import { COUNTER_BITS } from '../../arch/widths.ts';
 
 export const SNN_CORE_MODULE = 'hwgen_snn_core';
 export const SNN_CORE_FILE = `${SNN_CORE_MODULE}.v`;
@@ -21,7 +20,7 @@ export const SNN_CORE_COUNTERS = ['snn_add', 'spike', 'fire', 'sram_byte', 'busy
 
 function checkParams(params: SnnCoreParams): void {
   for (const [name, value] of Object.entries(params)) {
-    if (!Number.isInteger(value) || value < 1) throw new RangeError(`${SNN_CORE_MODULE}: ${name} must be a positive integer, got ${value}`);
+    if (typeof value === 'number' && (!Number.isInteger(value) || value < 1)) throw new RangeError(`${SNN_CORE_MODULE}: ${name} must be a positive integer, got ${value}`);
   }
   // A lane adds a sign-extended int8 weight: the membrane is at least as wide as a weight.
   if (params.accW < 8 || params.accW > 64) throw new RangeError(`${SNN_CORE_MODULE}: accW must be 8..64, got ${params.accW}`);
@@ -55,8 +54,9 @@ function parameters(params: SnnCoreParams, widths: SnnCoreWidths): ParameterSpec
     { name: 'ACC_W', value: params.accW, description: 'signed membrane width' },
     { name: 'MAX_EVENTS', value: params.maxEvents, description: 'events per event-buffer bank (limits.maxK)' },
     { name: 'W_DEPTH', value: params.weightDepth, description: 'weight words of LANES bytes: floor(buffers.weightBytes / LANES)' },
-    { name: 'BT_DEPTH', value: params.btDepth, description: 'bias/θ words of LANES entries: ceil(limits.maxM / LANES)' },
-    { name: 'THETA_W', value: THETA_BITS, description: 'θ width (θ ≤ 2^24)' },
+    { name: 'BT_DEPTH', value: params.btDepth, description: 'start/θ words of LANES entries: ceil(limits.maxM / LANES)' },
+    { name: 'THETA_W', value: params.thetaW, description: 'θ width: bitsFor(limits.maxTheta)' },
+    { name: 'SHIFT_ADD', value: params.shiftAdd ? 1 : 0, description: '1: one add of w·2^b per set bit b of a level (snn.shiftAdd); 0: one add of w per spike' },
     { name: 'KW', value: widths.kw, description: 'derived: input address bits, clog2(MAX_EVENTS)' },
     { name: 'K_W', value: widths.countBits, description: 'derived: bits of K and of event counts 0..MAX_EVENTS' },
     { name: 'W_AW', value: widths.weightAddressBits, description: 'derived: weight address bits' },
@@ -78,10 +78,10 @@ function ports(params: SnnCoreParams, widths: SnnCoreWidths): PortSpec[] {
     port('w_wr_en', 'input', 1, 'load', 'write a weight word'),
     port('w_wr_addr', 'input', widths.weightAddressBits, 'load', 'weight word g·K + k'),
     port('w_wr_data', 'input', lanes * 8, 'load', 'W[g·LANES + l, k] at lane l, zero past M'),
-    port('bt_wr_en', 'input', 1, 'load', 'write a bias/θ word'),
-    port('bt_wr_addr', 'input', widths.btAddressBits, 'load', 'bias/θ word g'),
-    port('bt_wr_bias', 'input', lanes * BIAS_BITS, 'load', 'int32 bias of output g·LANES + l at lane l'),
-    port('bt_wr_theta', 'input', lanes * THETA_BITS, 'load', 'θ (1..2^24) of output g·LANES + l at lane l'),
+    port('bt_wr_en', 'input', 1, 'load', 'write a start/θ word'),
+    port('bt_wr_addr', 'input', widths.btAddressBits, 'load', 'start/θ word g'),
+    port('bt_wr_start', 'input', lanes * params.accW, 'load', 'membrane start b + floor(θ/2) of output g·LANES + l at lane l'),
+    port('bt_wr_theta', 'input', lanes * params.thetaW, 'load', 'θ (1..limits.maxTheta) of output g·LANES + l at lane l'),
     port('in_valid', 'input', 1, 'stream-in', 'an input event is offered'),
     port('in_ready', 'output', 1, 'stream-in', 'the core takes it this cycle (the fill bank is not complete)'),
     port('in_addr', 'input', widths.kw, 'stream-in', 'input k of the event'),
@@ -99,25 +99,20 @@ function ports(params: SnnCoreParams, widths: SnnCoreWidths): PortSpec[] {
 export interface SnnCoreOptions {
   /** Names the design in the file header. */
   readonly configHash: string;
-  /**
-   * The fire stage description to use as submodule, e.g. the one a whole design shares with the
-   * ANN core (the core passes LANES explicitly, so any default width works). Default: one with LANES.
-   */
-  readonly fire?: ModuleDescription;
 }
 
 export function generateSnnCoreFromParams(params: SnnCoreParams, options: SnnCoreOptions): ModuleDescription {
   checkParams(params);
   const widths = snnCoreWidths(params);
-  const text = renderVerilog('hwgen/modules/snn-core/snn_core.v.hbs', params, {
+  const text = renderVerilog('hwgen/modules/snn-core/snn_core.v.hbs', { ...params, shiftAdd: params.shiftAdd ? 1 : 0 }, {
     file: SNN_CORE_FILE,
     configHash: options.configHash,
-    summary: 'SNN accumulate-and-fire core: bundled address events, one weight fetch per event, additions only',
+    summary: 'SNN accumulate-and-fire core: bundled address events, one weight fetch per event, additions only, serial fire',
   });
-  const fire = options.fire ?? generateFire({ lanes: params.lanes, accW: params.accW, configHash: options.configHash });
+  const fire = generateSerialFire({ lanes: params.lanes, accW: params.accW, thetaW: params.thetaW, configHash: options.configHash });
   return {
     name: SNN_CORE_MODULE,
-    description: 'Accumulates bundled address events into LANES membranes per cycle (one weight fetch per event), then fires them through the QCFS stage',
+    description: 'Accumulates bundled address events into LANES membranes per cycle (one weight fetch per event), then fires them one lane per cycle through the serial QCFS stage',
     parameters: parameters(params, widths),
     ports: ports(params, widths),
     files: [{ name: SNN_CORE_FILE, text }],

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { annLayer } from '../../golden/ann.ts';
-import type { SnnCoreParams } from './arch.ts';
+import { type SnnCoreParams, popcount } from './arch.ts';
 import type { GemmLayer } from '../../workload/gemm-layer.ts';
 import { columnEventsOf, predictSnnCore, snnColumnEvents, snnCoreBytesOfColumn, snnCoreBytesPerAddition, snnCoreLoadEvents, snnCoreUtilisation } from './timing.ts';
 
 /** maxEvents 4: KW = 2, a stored event is 10 bits = 2 bytes. */
-const TWO_LANES: SnnCoreParams = { lanes: 2, accW: 16, maxEvents: 4, weightDepth: 16, btDepth: 3 };
+const TWO_LANES: SnnCoreParams = { lanes: 2, accW: 16, maxEvents: 4, weightDepth: 16, btDepth: 3, thetaW: 25, shiftAdd: false };
 
 /**
  * K = 4, N = 2: column 0 is x = [3, 0, 1, 0] (E = 2 events, S = 4 spikes), column 1 has no spike.
@@ -27,7 +27,7 @@ function pipelineLayer(): GemmLayer {
   };
 }
 
-/** K = 1, one event x = 1; M = 6 in three groups of two, every level T = 3: the fire stage is the bottleneck. */
+/** K = 1, one event x = 1; M = 6 in three groups of two: the fire stage, two levels per group, is the bottleneck. */
 function fireBoundLayer(): GemmLayer {
   return {
     name: 'fire-bound',
@@ -48,42 +48,54 @@ describe('predictSnnCore on hand-worked cases (spec.md, "Cycle formula")', () =>
     const layer = pipelineLayer();
     expect(annLayer(layer)).toEqual(Uint8Array.from([1, 2, 0, 0]));
     // Beats in cycles 0, 1: the bank is full from f = 2; the reader issues in 2, the weight read is in 3,
-    // adds in 4, 5, 6 (x = 3) and 7 (x = 1, the group's final add, F = 7). The fire stage takes the
-    // bank in P = 8, fires for lv + 1 = 2 cycles and emits n = 2 levels in 11 and 12: 13 cycles.
+    // adds in 4, 5, 6 (x = 3) and 7 (x = 1, the group's final add, F = 7, which loads the fire stage's
+    // bank). Its n = 2 lanes issue in 8 and 9 and leave 9 cycles later, in 17 and 18: 19 cycles.
     const prediction = predictSnnCore(layer, [0], TWO_LANES);
-    expect(prediction.cycles).toBe(13);
-    expect(prediction.busy).toBe(12 - 2 + 1);
+    expect(prediction.cycles).toBe(19);
+    expect(prediction.busy).toBe(18 - 2 + 1);
     // snn_add = M·S, spike = G·S, fire = Σy, bytes = E·2 (writes) + G·E·(2 + L) (reads, fetches) + G·8·L.
     expect(prediction.events).toEqual({ ann_mac: 0, snn_add: 8, spike: 4, fire: 1, sram_byte: 4 + 8 + 16 });
   });
 
   it('an empty column behind it: one token per group, the fire stage sets the pace', () => {
     // Column 1 is one terminator beat, taken in cycle 2 (bank 1 is free): full from 3. The reader
-    // issues its token in 6, when column 0's last event enters the add stage; the token moves
-    // b + floor(θ/2) to the hold bank in 8, and the fire stage, busy with column 0 until 12, takes it
-    // in 13: levels [2, 0] need 3 fire cycles, then leave in 17 and 18.
+    // issues its token in 6, when column 0's last event enters the add stage; the token reaches the
+    // add stage in 8 and stalls there until column 0's last lane issues, in 9, which frees the fire
+    // stage's bank: its final add loads it in 9, its lanes issue in 10 and 11 and leave in 19 and 20.
     const prediction = predictSnnCore(pipelineLayer(), [0, 1], TWO_LANES);
-    expect(prediction.cycles).toBe(19);
-    expect(prediction.busy).toBe(18 - 2 + 1);
+    expect(prediction.cycles).toBe(21);
+    expect(prediction.busy).toBe(20 - 2 + 1);
     expect(prediction.events).toEqual({ ann_mac: 0, snn_add: 8, spike: 4, fire: 3, sram_byte: 28 + 16 });
   });
 
-  it('a group waits for the hold bank while the fire stage is busy', () => {
-    // f = 1, issue 1, weight read 2; groups 0 and 1 add in 3 and 4 (the fire stage takes group 0 in 4,
-    // the very cycle group 1 writes the hold bank). Group 2 stalls from 5 until the fire stage takes
-    // group 1 in 11 = 4 + 3 + 2 + 2; it takes group 2 in 18 and the last level leaves in 24.
+  it("a group waits for the fire stage's bank while its lanes issue", () => {
+    // f = 1, issue 1, weight read 2; group 0's final add loads the fire stage's bank in 3, its lanes
+    // issue in 4 and 5; group 1 adds in 4 and stalls until 5, group 2 adds in 6 and stalls until 7,
+    // whose lanes issue in 8 and 9 and leave in 17 and 18: the fire stage emits a level every cycle.
     const prediction = predictSnnCore(fireBoundLayer(), [0], TWO_LANES);
-    expect(prediction.cycles).toBe(25);
-    expect(prediction.busy).toBe(24);
+    expect(prediction.cycles).toBe(19);
+    expect(prediction.busy).toBe(18);
     expect(prediction.events.fire).toBe(18);
   });
 
-  it('takes the output levels from the caller when given', () => {
+  it('takes the output levels from the caller when given: they set the fire count, not the time', () => {
     const layer = pipelineLayer();
     const forced = Uint8Array.from([3, 0, 3, 0]);
-    // Level 3 instead of 1 in column 0: two more fire cycles.
-    expect(predictSnnCore(layer, [0], TWO_LANES, forced).cycles).toBe(15);
+    const prediction = predictSnnCore(layer, [0], TWO_LANES, forced);
+    expect(prediction.cycles).toBe(19);
+    expect(prediction.events.fire).toBe(6);
     expect(() => predictSnnCore(layer, [0], TWO_LANES, new Uint8Array(3))).toThrow(/outputs has 3 levels/);
+  });
+
+  it('with shift-add, an event takes one add cycle per set bit of its level: x = 3 in 2 cycles', () => {
+    // As the first case, but event (0, 3) adds w·1 in 4 and w·2 in 5, event (2, 1) adds in 6 (F = 6): one
+    // cycle less. Additions and add cycles count popcount(x): 2 + 1 per group.
+    const prediction = predictSnnCore(pipelineLayer(), [0], { ...TWO_LANES, shiftAdd: true });
+    expect(prediction.cycles).toBe(18);
+    expect(prediction.events).toEqual({ ann_mac: 0, snn_add: 6, spike: 3, fire: 1, sram_byte: 4 + 8 + 16 });
+    expect(popcount(0)).toBe(0);
+    expect(popcount(255)).toBe(8);
+    expect(popcount(0b1010_0001)).toBe(3);
   });
 
   it('predicts nothing for no columns', () => {
@@ -92,8 +104,8 @@ describe('predictSnnCore on hand-worked cases (spec.md, "Cycle formula")', () =>
 
   it('gives lane utilisation and bytes per addition', () => {
     const prediction = predictSnnCore(pipelineLayer(), [0], TWO_LANES);
-    // 8 additions over 11 busy cycles of 2 lanes; 28 bytes for 8 additions.
-    expect(snnCoreUtilisation(prediction, TWO_LANES)).toBeCloseTo(8 / 22, 12);
+    // 8 additions over 17 busy cycles of 2 lanes; 28 bytes for 8 additions.
+    expect(snnCoreUtilisation(prediction, TWO_LANES)).toBeCloseTo(8 / 34, 12);
     expect(snnCoreBytesPerAddition(prediction)).toBeCloseTo(28 / 8, 12);
   });
 
@@ -124,7 +136,7 @@ const layerArbitrary = fc
     }),
   );
 
-const FOUR_LANES: SnnCoreParams = { lanes: 4, accW: 32, maxEvents: 8, weightDepth: 64, btDepth: 3 };
+const FOUR_LANES: SnnCoreParams = { lanes: 4, accW: 32, maxEvents: 8, weightDepth: 64, btDepth: 3, thetaW: 25, shiftAdd: false };
 
 describe('predictSnnCore properties', () => {
   it('counts events as the contract defines them', () => {
@@ -132,12 +144,12 @@ describe('predictSnnCore properties', () => {
       fc.property(layerArbitrary, ({ layer, columns }) => {
         const prediction = predictSnnCore(layer, columns, FOUR_LANES);
         const groups = Math.ceil(layer.M / FOUR_LANES.lanes);
-        const spikes = columns.reduce((sum, n) => sum + columnEventsOf(layer, n).spikes, 0);
+        const spikes = columns.reduce((sum, n) => sum + columnEventsOf(layer, n, FOUR_LANES).adds, 0);
         expect(prediction.events.snn_add).toBe(layer.M * spikes);
         expect(prediction.events.spike).toBe(groups * spikes);
         const Y = annLayer(layer);
         expect(prediction.events.fire).toBe(columns.reduce((sum, n) => sum + Array.from({ length: layer.M }, (_, m) => Y[m * layer.N + n] ?? 0).reduce((a, b) => a + b, 0), 0));
-        const bytes = columns.reduce((sum, n) => sum + snnCoreBytesOfColumn(columnEventsOf(layer, n), layer, FOUR_LANES), 0);
+        const bytes = columns.reduce((sum, n) => sum + snnCoreBytesOfColumn(columnEventsOf(layer, n, FOUR_LANES), layer, FOUR_LANES), 0);
         expect(prediction.events.sram_byte).toBe(bytes);
       }),
       { numRuns: 200 },
@@ -149,10 +161,10 @@ describe('predictSnnCore properties', () => {
       fc.property(layerArbitrary, ({ layer, columns }) => {
         const prediction = predictSnnCore(layer, columns, FOUR_LANES);
         const groups = Math.ceil(layer.M / FOUR_LANES.lanes);
-        const addCycles = columns.reduce((sum, n) => sum + groups * Math.max(columnEventsOf(layer, n).spikes, 1), 0);
-        // Every group holds the fire stage for at least n + 2 cycles.
+        const addCycles = columns.reduce((sum, n) => sum + groups * Math.max(columnEventsOf(layer, n, FOUR_LANES).adds, 1), 0);
+        // The fire stage emits one level per cycle, after a pipeline of 9 stages.
         expect(prediction.cycles).toBeGreaterThanOrEqual(addCycles);
-        expect(prediction.cycles).toBeGreaterThanOrEqual(columns.length * (layer.M + 2 * groups));
+        expect(prediction.cycles).toBeGreaterThanOrEqual(columns.length * layer.M + 9);
         expect(prediction.busy).toBeLessThanOrEqual(prediction.cycles);
         const shorter = predictSnnCore(layer, columns.slice(0, -1), FOUR_LANES);
         expect(prediction.cycles).toBeGreaterThan(shorter.cycles);
@@ -165,11 +177,14 @@ describe('predictSnnCore properties', () => {
     fc.assert(
       fc.property(layerArbitrary, ({ layer }) => {
         const beats = snnColumnEvents(layer, 0).filter((beat) => beat.level !== 0);
-        const events = columnEventsOf(layer, 0);
+        const events = columnEventsOf(layer, 0, FOUR_LANES);
         expect(beats.length).toBe(events.events);
-        expect(beats.reduce((sum, beat) => sum + beat.level, 0)).toBe(events.spikes);
-        expect(beats.at(-1)?.level ?? 0).toBe(events.lastLevel);
-        expect(beats.at(-2)?.level ?? 0).toBe(events.secondLastLevel);
+        expect(beats.reduce((sum, beat) => sum + beat.level, 0)).toBe(events.adds);
+        expect(beats.at(-1)?.level ?? 0).toBe(events.lastAdds);
+        expect(beats.at(-2)?.level ?? 0).toBe(events.secondLastAdds);
+        const bitwise = columnEventsOf(layer, 0, { shiftAdd: true });
+        expect(bitwise.adds).toBe(beats.reduce((sum, beat) => sum + popcount(beat.level), 0));
+        expect(bitwise.lastAdds).toBe(popcount(beats.at(-1)?.level ?? 0));
       }),
     );
   });

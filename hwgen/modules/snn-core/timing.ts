@@ -5,14 +5,15 @@
  *
  * Modelled one lane group at a time by recurrences on the cycles where things happen, never cycle
  * by cycle: inside a column the add stage runs back to back (the front stages prefetch), so only a
- * group's span, the hold-bank stall and the fire stage need tracking. Per column j:
+ * group's span, the stall at its final add and the fire stage need tracking. Per column j:
  *   a  first input beat taken              f = a + B: the bank is seen full (B = max(E, 1) beats)
  *   R  reader issues the column's first token      A = R + 1 or later: it enters the add stage
- *   F  a group's final add cycle (held while the hold bank still waits for the fire stage)
- *   P  the fire stage takes the hold bank; its levels leave in P + lv + 2 … P + lv + n + 1
+ *   F  a group's final add cycle, which loads the serial fire stage's bank (held until the bank is free)
+ *      its n beats issue in F + 1 … F + n and leave SERIAL_FIRE_PIPE cycles later
+ * The serial fire stage's time does not depend on the levels it makes.
  */
 import { BIAS_THETA_BYTES } from '../../arch/widths.ts';
-import { type SnnCoreParams, eventBytes, snnCoreGeometryOf } from './arch.ts';
+import { type SnnCoreParams, addCyclesOfLevel, eventBytes, snnCoreGeometryOf } from './arch.ts';
 import type { GemmLayer } from '../../workload/gemm-layer.ts';
 import type { GemmShape } from '../../workload/shapes.ts';
 import { type CorePrediction, type EventCounts, zeroEvents } from '../../arch/events.ts';
@@ -20,44 +21,49 @@ import { BusyCycles } from '../../arch/busy-cycles.ts';
 import { columnLevels } from '../../golden/column-levels.ts';
 import type { ColumnTiming } from '../../arch/column-timing.ts';
 import { beatsPerOutput } from '../../arch/output-stream.ts';
+import { SERIAL_FIRE_PIPE } from '../serial-fire/arch.ts';
 
 export { type SnnBeat, type SnnCoreParams, snnColumnEvents, snnCoreParams } from './arch.ts';
 
 export interface SnnCorePrediction extends CorePrediction {
-  /** Cycles counted by cnt_busy: a full event bank, a token in the pipeline, a full hold bank or a busy fire stage. */
+  /** Cycles counted by cnt_busy: a full event bank, a token in the pipeline, or a bank or beat in the fire stage. */
   readonly busy: number;
 }
 
-/** What the timing and the counters need of one column: its events, never the weights. */
+/**
+ * What the timing and the counters need of one column: its events, never the weights. An event of level x takes
+ * c(x) add cycles: x, one per spike, or popcount(x) with shift-add (addCyclesOfLevel).
+ */
 export interface ColumnEvents {
   /** E: non-zero levels. */
   readonly events: number;
-  /** S = Σ_k x[k]: spikes. */
-  readonly spikes: number;
-  /** x of the last event (0 when E = 0). */
-  readonly lastLevel: number;
-  /** x of the event before it (0 when E < 2). */
-  readonly secondLastLevel: number;
+  /** Σ_k c(x[k]): add cycles per lane group (S = Σ_k x[k], the spikes, without shift-add). */
+  readonly adds: number;
+  /** c(x) of the last event (0 when E = 0). */
+  readonly lastAdds: number;
+  /** c(x) of the event before it (0 when E < 2). */
+  readonly secondLastAdds: number;
 }
 
-export function columnEventsOf(layer: GemmLayer, n: number): ColumnEvents {
+export function columnEventsOf(layer: GemmLayer, n: number, params: Pick<SnnCoreParams, 'shiftAdd'>): ColumnEvents {
   let events = 0;
-  let spikes = 0;
-  let lastLevel = 0;
-  let secondLastLevel = 0;
+  let adds = 0;
+  let lastAdds = 0;
+  let secondLastAdds = 0;
   for (let k = 0, i = n; k < layer.K; k++, i += layer.N) {
     const level = layer.input[i] ?? 0;
     if (level === 0) continue;
+    const cycles = addCyclesOfLevel(level, params);
     events += 1;
-    spikes += level;
-    secondLastLevel = lastLevel;
-    lastLevel = level;
+    adds += cycles;
+    secondLastAdds = lastAdds;
+    lastAdds = cycles;
   }
-  return { events, spikes, lastLevel, secondLastLevel };
+  return { events, adds, lastAdds, secondLastAdds };
 }
 
 /** Buffer bytes a column moves: E event writes, G·E event reads and weight fetches, G bias/θ reads. */
-export function snnCoreBytesOfColumn(column: ColumnEvents, shape: Pick<GemmShape, 'M' | 'K'>, params: SnnCoreParams): number {
+export function snnCoreBytesOfColumn(column: Pick<ColumnEvents, 'events'>, shape: Pick<GemmShape, 'M' | 'K'>, params: SnnCoreParams): number {
   const { groups } = snnCoreGeometryOf(shape, params);
   const eventSize = eventBytes(params);
   return column.events * eventSize + groups * column.events * (eventSize + params.lanes) + groups * params.lanes * BIAS_THETA_BYTES;
@@ -83,12 +89,10 @@ interface ColumnTimes {
   readonly lastFinal: number;
 }
 
-/** Per-group state carried across columns. */
+/** The fire stage's state carried across groups and columns. */
 interface FireState {
-  /** P of the previous group. */
-  fireTake: number;
-  /** First cycle the fire stage can take the next bank. */
-  fireIdle: number;
+  /** First cycle the fire stage's bank can be loaded: the cycle the previous bank's last beat issues. */
+  bankFree: number;
   /** Cycle the last output beat so far is accepted. */
   lastBeat: number;
 }
@@ -96,7 +100,7 @@ interface FireState {
 /** The whole pipeline, one column at a time. */
 class SnnCoreTimeline {
   private readonly columns: ColumnTimes[] = [];
-  private readonly fire: FireState = { fireTake: NEVER, fireIdle: NEVER, lastBeat: -1 };
+  private readonly fire: FireState = { bankFree: NEVER, lastBeat: -1 };
   readonly busy = new BusyCycles();
   /** Per column added, its input and output cycles. */
   readonly times: ColumnTiming[] = [];
@@ -121,24 +125,24 @@ class SnnCoreTimeline {
     return Math.max(previous.bankFull, sameBank === undefined ? NEVER : sameBank.lastRead + 1);
   }
 
-  addColumn(column: ColumnEvents, levels: Uint8Array): void {
+  addColumn(column: ColumnEvents): void {
     const firstInput = this.firstBeat();
     const bankFull = firstInput + Math.max(column.events, 1);
     const previous = this.columns.at(-1);
     // The reader needs the bank full and the event register free (its last token taken).
     const firstRead = Math.max(previous?.lastTake ?? NEVER, bankFull);
     const firstTake = Math.max(previous?.lastFinal ?? NEVER, firstRead + 1);
-    // Add-stage cycles of a group: one per spike, or one for an empty column's token.
-    const span = column.events > 0 ? column.spikes : 1;
-    const lastX = column.events > 0 ? column.lastLevel : 1;
+    // Add-stage cycles of a group: c(x) per event, or one for an empty column's token.
+    const span = column.events > 0 ? column.adds : 1;
+    const lastX = column.events > 0 ? column.lastAdds : 1;
     const groupStarts: number[] = [];
     let start = firstTake + 1;
     let final = NEVER;
     const groupOutputs: number[] = [];
     for (let g = 0; g < this.groups; g++) {
       groupStarts.push(start);
-      final = Math.max(start + span - 1, this.fire.fireTake);
-      groupOutputs.push(this.fireGroup(final, g, levels));
+      final = Math.max(start + span - 1, this.fire.bankFree);
+      groupOutputs.push(this.fireGroup(final, g));
       start = final + 1;
     }
     const lastStart = groupStarts[this.groups - 1] ?? 0;
@@ -151,22 +155,17 @@ class SnnCoreTimeline {
   /** The reader issues a token in the cycle its predecessor enters the add stage. */
   private lastReadOf(column: ColumnEvents, groupStarts: readonly number[], firstRead: number, span: number, lastX: number): number {
     const lastStart = groupStarts[this.groups - 1] ?? 0;
-    if (column.events >= 2) return lastStart + span - lastX - column.secondLastLevel - 1;
+    if (column.events >= 2) return lastStart + span - lastX - column.secondLastAdds - 1;
     if (this.groups >= 2) return (groupStarts[this.groups - 2] ?? 0) + span - lastX - 1;
     return firstRead;
   }
 
-  /** Group g's hold bank is written in cycle `final`; the fire stage takes it when idle. Returns its first level's cycle. */
-  private fireGroup(final: number, g: number, levels: Uint8Array): number {
-    const lanes = g === this.groups - 1 ? this.lastLanes : this.lanes;
-    let maxLevel = 0;
-    for (let l = 0; l < lanes; l++) maxLevel = Math.max(maxLevel, levels[g * this.lanes + l] ?? 0);
-    const take = Math.max(final + 1, this.fire.fireIdle);
-    this.fire.fireTake = take;
-    this.fire.fireIdle = take + maxLevel + lanes * this.beats + 2;
-    this.fire.lastBeat = take + maxLevel + lanes * this.beats + 1;
-    // The output bytes leave in the fire stage's last lanes·beats cycles.
-    return take + maxLevel + 2;
+  /** Group g's final add, in cycle `take`, loads the fire stage's bank. Returns its first level's cycle. */
+  private fireGroup(take: number, g: number): number {
+    const beats = (g === this.groups - 1 ? this.lastLanes : this.lanes) * this.beats;
+    this.fire.bankFree = take + beats;
+    this.fire.lastBeat = take + beats + SERIAL_FIRE_PIPE;
+    return take + 1 + SERIAL_FIRE_PIPE;
   }
 }
 
@@ -196,11 +195,11 @@ function streamSnnCore(layer: GemmLayer, columns: readonly number[], params: Snn
   const timeline = new SnnCoreTimeline(groups, params.lanes, lastLanes, beatsPerOutput(layer));
   const events = zeroEvents();
   columns.forEach((n, i) => {
-    const column = columnEventsOf(layer, n);
+    const column = columnEventsOf(layer, n, params);
     const columnLevels = levels[i] ?? new Uint8Array(layer.M);
-    timeline.addColumn(column, columnLevels);
-    events.snn_add += layer.M * column.spikes;
-    events.spike += groups * column.spikes;
+    timeline.addColumn(column);
+    events.snn_add += layer.M * column.adds;
+    events.spike += groups * column.adds;
     events.fire += columnLevels.reduce((sum, y) => sum + y, 0);
     events.sram_byte += snnCoreBytesOfColumn(column, layer, params);
   });
