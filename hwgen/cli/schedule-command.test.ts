@@ -63,6 +63,7 @@ beforeAll(async () => {
   await writeFile(at('tiny.yaml'), stringify({ name: 'tiny', layers: [layer] }));
   await writeFile(at('design.yaml'), stringify({ name: 'tiny_design', ann: { arrays: 1, rows: 2, cols: 2 }, snn: { cores: 1, lanes: 2 }, buffers: { weightBytes: 64 } }));
   await writeFile(at('narrow.yaml'), stringify({ ann: { rows: 2, cols: 2 }, limits: { maxK: 2 } }));
+  await writeFile(at('low-levels.yaml'), stringify({ ann: { rows: 2, cols: 2 }, limits: { maxInLevels: 2 } }));
   await writeFile(at('energy-bad.yaml'), 'ann_mak: 0.2\n');
   await writeFile(at('energy-free-sram.yaml'), 'sram_byte: 0\n');
 });
@@ -133,6 +134,7 @@ describe('cli: hwgen schedule, bad input (exit 2, one line)', () => {
       () => ['schedule', at('narrow.yaml'), at('tiny.yaml'), '-q'],
       () => 'hwgen: layer fc (M=2, K=4): K: no core can hold it: an ANN array\'s column buffer holds 2 levels (limits.maxK); an SNN core\'s event buffer holds 2 events (limits.maxK)\n',
     ],
+    ['a layer beyond the design\'s limits', () => ['schedule', at('low-levels.yaml'), at('tiny.yaml'), '-q'], () => 'hwgen: layer fc: limits.maxInLevels: needs 3, the design allows 2\n'],
     ['an unknown layer', () => ['schedule', at('tiny.yaml'), '--layers', 'fc9'], () => `hwgen: ${at('tiny.yaml')}: layers: --layers names "fc9", which the workload does not have\n`],
     ['an unknown benchmark', () => ['bench', 'loas'], () => "hwgen: command-argument value 'loas' is invalid for argument 'NAME'. Allowed choices are neuroflex.\n"],
   ];

@@ -4,7 +4,7 @@
  * written here (eval-report.ts writes the folder), so bad input leaves nothing behind.
  */
 import type { Accelerator } from '../config/load-config.ts';
-import { designOf, tileLayer } from '../cost/layer.ts';
+import { refuseLayersTheDesignCannotRun } from '../cost/layer-limits.ts';
 import { InputError } from '../errors.ts';
 import type { PolicyName } from '../schedule/types.ts';
 import type { SimulatorName } from '../../sim/types.ts';
@@ -73,8 +73,7 @@ function firstImages(images: EvalImages, count: number): Uint8Array {
   return images.data.subarray(0, (count * images.data.length) / images.count);
 }
 
-/** A layer no core of the design can hold is bad input: refuse it before the long golden run. */
+/** A layer the design cannot run (no core holds it, or beyond its limits) is bad input: refuse it before the long golden run. */
 function checkFits(model: EvalModel, accelerator: Accelerator): void {
-  const design = designOf(accelerator);
-  for (const layer of model.template.layers) tileLayer({ name: layer.spec.name, ...layer.gemm }, design, design.machines);
+  refuseLayersTheDesignCannotRun(accelerator, model.template.layers);
 }

@@ -8,7 +8,8 @@ import { type Accelerator, loadAccelerator } from '../../config/load-config.ts';
 import { loadEnergyTable } from '../../cost/energy-table.ts';
 import type { EventCounts } from '../../arch/events.ts';
 import { type PolicyOutcome, edpChange, evaluatePolicy, gapToBound, snnShare, throughputGain } from '../../cost/layer-compare.ts';
-import { type Design, designOf, tileLayer } from '../../cost/layer.ts';
+import { type Design, designOf } from '../../cost/layer.ts';
+import { refuseLayersTheDesignCannotRun } from '../../cost/layer-limits.ts';
 import { InputError } from '../../errors.ts';
 import { runGolden } from '../../flows/golden.ts';
 import { POLICIES, type PolicyName } from '../../schedule/types.ts';
@@ -227,9 +228,9 @@ async function runSchedule(first: string, second: string | undefined, options: S
   const table = await loadEnergyTable(options.energy);
   const workload = await resolveWorkload(await loadWorkloadArg(workloadArg, { layers: options.layers }));
   const progress = options.quiet === true ? silentProgress : stderrProgress('schedule');
+  // A layer the design cannot run fails before any golden run, not after the layers before it.
+  refuseLayersTheDesignCannotRun(accelerator, workload.layers, '--layers');
   const design = designOf(accelerator);
-  // A layer no core can hold fails before any golden run, not after the layers before it.
-  for (const layer of workload.layers) tileLayer({ name: layer.spec.name, ...layer.gemm }, design, design.machines);
   const run: RunContext = { design, seed, table, progress };
   const reports: LayerReport[] = [];
   for (const result of runGolden(workload, 'ann', progress)) reports.push(reportLayer(result.gemm, result.levels, run));

@@ -4,18 +4,17 @@
  * Exit 1 when any output level, cycle count, counter or event differs.
  */
 import { type Command, Option } from 'commander';
-import { type Accelerator, loadAccelerator } from '../../config/load-config.ts';
+import { loadAccelerator } from '../../config/load-config.ts';
 import { loadEnergyTable } from '../../cost/energy-table.ts';
-import { designOf, tileLayer } from '../../cost/layer.ts';
-import { limitsRefusal } from '../../cost/layer-limits.ts';
-import { CheckError, InputError } from '../../errors.ts';
+import { refuseLayersTheDesignCannotRun } from '../../cost/layer-limits.ts';
+import { CheckError } from '../../errors.ts';
 import { writeSim } from '../../flows/write-sim.ts';
 import { mismatchFiles, parseTraceWindow } from '../../flows/wave-check.ts';
 import type { TraceScope } from '../../flows/program-player.ts';
 import type { PolicyName } from '../../schedule/types.ts';
 import type { SimulatorName, TraceFormat } from '../../../sim/types.ts';
 import { silentProgress, stderrProgress } from '../../util/progress.ts';
-import { type ResolvedWorkload, resolveWorkload } from '../../workload/resolve.ts';
+import { resolveWorkload } from '../../workload/resolve.ts';
 import { parseSeed } from '../seed-arg.ts';
 import { parseCount } from '../count-arg.ts';
 import { loadWorkloadArg } from '../workload-arg.ts';
@@ -57,31 +56,6 @@ export function registerSim(program: Command): void {
     .action(runSim);
 }
 
-/**
- * A layer beyond the design's limits (its widths) or that no core can hold is bad input: refuse it before
- * simulating the layers before it, and say how many of the others the design holds, since a zoo network often
- * fits but for one layer (VGG-16's fc6, K = 25 088).
- */
-function refuseLayersNoCoreHolds(accelerator: Accelerator, workload: ResolvedWorkload): void {
-  const design = designOf(accelerator);
-  const refusals = workload.layers.flatMap((layer) => {
-    try {
-      tileLayer({ name: layer.spec.name, ...layer.gemm }, design, design.machines);
-    } catch (error) {
-      if (error instanceof InputError) return [error];
-      throw error;
-    }
-    const { inLevels, bias, theta } = layer;
-    const beyondLimits = limitsRefusal({ name: layer.spec.name, K: layer.gemm.K, inLevels, bias, theta }, accelerator.config.limits);
-    return beyondLimits === undefined ? [] : [beyondLimits];
-  });
-  const [first] = refusals;
-  if (first === undefined) return;
-  const held = workload.layers.length - refusals.length;
-  const hint = held === 0 ? '' : ` (it holds the workload's other ${held} layers: name them with --layers, where * is a wildcard, e.g. 'conv*')`;
-  throw new InputError(first.file, first.field, first.reason + hint);
-}
-
 async function runSim(first: string, second: string | undefined, options: SimCommandOptions): Promise<void> {
   const [configFile, workloadArg] = second === undefined ? [undefined, first] : [first, second];
   const seed = parseSeed(options.seed);
@@ -90,7 +64,7 @@ async function runSim(first: string, second: string | undefined, options: SimCom
   const accelerator = await loadAccelerator(configFile);
   const energyTable = await loadEnergyTable(options.energy);
   const workload = await resolveWorkload(await loadWorkloadArg(workloadArg, { layers: options.layers }));
-  refuseLayersNoCoreHolds(accelerator, workload);
+  refuseLayersTheDesignCannotRun(accelerator, workload.layers, '--layers');
   const progress = options.quiet === true ? silentProgress : stderrProgress('sim');
   const { result, workDir } = await writeSim(accelerator, workload, options.out, {
     policy: options.policy, seed, simulator: options.simulator, trace: options.trace, energyTable, progress,
