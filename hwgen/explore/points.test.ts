@@ -45,6 +45,18 @@ describe('explore: points of a space', () => {
       ['a1x8x8-s2x16-w128-e8', undefined, 128],
     ]);
   });
+
+  it('sweeps the SNN cores\' shift-add as a flag: points end in sa, and a design without SNN core is one point', async () => {
+    const space = await spaceFrom({ name: 's', sweep: { snn: { cores: [0, 1], shiftAdd: [false, true] } } }, 'space.yaml');
+    const { points, notes } = enumeratePoints(space);
+    expect(points.map((p) => [p.id, p.accelerator.config.snn.shiftAdd, p.params['snn.shiftAdd']])).toEqual([
+      ['a1x8x8-s0', false, 0],
+      ['a1x8x8-s1x16', false, 0],
+      ['a1x8x8-s1x16sa', true, 1],
+    ]);
+    expect(notes).toEqual(['1 combination(s) skipped: the same design as an earlier point (ANN sizes without arrays, SNN lanes without cores)']);
+    await expect(spaceFrom({ name: 's', sweep: { snn: { shiftAdd: [true, true] } } }, 'space.yaml')).rejects.toThrow('space.yaml: sweep.snn.shiftAdd: lists a value twice');
+  });
 });
 
 describe('explore: sweeping T', () => {

@@ -29,11 +29,14 @@ export interface Enumeration {
 
 type ConfigGroup = 'ann' | 'snn' | 'buffers';
 
+/** Parameters whose values stand for a flag: 1 sets it, 0 clears it. */
+const FLAG_PARAMETERS: ReadonlySet<string> = new Set(['snn.shiftAdd']);
+
 function withParameter(config: AcceleratorConfig, name: string, value: number): void {
   const [group, field] = name.split('.') as [ConfigGroup, string | undefined];
   if (field === undefined) return;
   const target: Record<string, unknown> = config[group];
-  target[field] = value;
+  target[field] = FLAG_PARAMETERS.has(name) ? value !== 0 : value;
 }
 
 /** Every combination of the parameters' values, in file order with the last parameter varying fastest. */
@@ -51,12 +54,12 @@ export function kindOf(config: AcceleratorConfig): PointKind {
 const BUFFER_TAGS: readonly [keyof AcceleratorConfig['buffers'], string][] = [['weightBytes', 'w'], ['activationBytes', 'act'], ['outputBytes', 'o'], ['scheduleEntries', 'e']];
 
 /**
- * `a2x8x8-s2x32-t4`: arrays × rows × cols, SNN cores × lanes, then the swept buffers and T. A kind of core the
- * design lacks is `a0`/`s0` whatever its sizes, so equal designs get equal names.
+ * `a2x8x8-s2x32sa-t4`: arrays × rows × cols, SNN cores × lanes (`sa`: shift-add), then the swept buffers and T. A kind
+ * of core the design lacks is `a0`/`s0` whatever its sizes, so equal designs get equal names.
  */
 export function pointId(config: AcceleratorConfig, T: number | undefined, swept: ReadonlySet<string>): string {
   const { ann, snn, buffers } = config;
-  const parts = [ann.arrays === 0 ? 'a0' : `a${ann.arrays}x${ann.rows}x${ann.cols}`, snn.cores === 0 ? 's0' : `s${snn.cores}x${snn.lanes}`];
+  const parts = [ann.arrays === 0 ? 'a0' : `a${ann.arrays}x${ann.rows}x${ann.cols}`, snn.cores === 0 ? 's0' : `s${snn.cores}x${snn.lanes}${snn.shiftAdd ? 'sa' : ''}`];
   for (const [field, tag] of BUFFER_TAGS) if (swept.has(`buffers.${field}`)) parts.push(`${tag}${buffers[field]}`);
   if (T !== undefined) parts.push(`t${T}`);
   return parts.join('-');

@@ -30,7 +30,18 @@ const levelsSchema = z.number().int().min(1).max(255);
 export const sweepSchema = z
   .strictObject({
     ann: z.strictObject({ arrays: valuesOf(annSchema.shape.arrays.unwrap()), rows: valuesOf(annSchema.shape.rows.unwrap()), cols: valuesOf(annSchema.shape.cols.unwrap()) }).optional(),
-    snn: z.strictObject({ cores: valuesOf(snnSchema.shape.cores.unwrap()), lanes: valuesOf(snnSchema.shape.lanes.unwrap()) }).optional(),
+    snn: z
+      .strictObject({
+        cores: valuesOf(snnSchema.shape.cores.unwrap()),
+        lanes: valuesOf(snnSchema.shape.lanes.unwrap()),
+        shiftAdd: z
+          .array(z.boolean())
+          .refine((values) => values.length > 0, 'lists no value')
+          .refine((values) => new Set(values).size === values.length, 'lists a value twice')
+          .optional()
+          .describe('false, true: one add per spike, or one add of w·2^b per set bit of a level (a point id ends in "sa")'),
+      })
+      .optional(),
     buffers: z
       .strictObject({
         weightBytes: valuesOf(buffersSchema.shape.weightBytes.unwrap()),
@@ -74,9 +85,15 @@ export interface Space {
   readonly budgets: readonly number[];
 }
 
+/** A swept flag as the numbers every parameter's values are: 1 for true, 0 for false. */
+function flagValues(values: readonly boolean[] | undefined): number[] | undefined {
+  return values?.map((value) => (value ? 1 : 0));
+}
+
 /** The swept parameters in a fixed order (config order, then T), whatever the file's key order. */
 function parametersOf(sweep: SweepInput): SweptParameter[] {
-  const groups: [string, Readonly<Record<string, readonly number[] | undefined>> | undefined][] = [['ann', sweep.ann], ['snn', sweep.snn], ['buffers', sweep.buffers]];
+  const snn = sweep.snn === undefined ? undefined : { ...sweep.snn, shiftAdd: flagValues(sweep.snn.shiftAdd) };
+  const groups: [string, Readonly<Record<string, readonly number[] | undefined>> | undefined][] = [['ann', sweep.ann], ['snn', snn], ['buffers', sweep.buffers]];
   const parameters: SweptParameter[] = [];
   for (const [group, fields] of groups) {
     for (const [field, values] of Object.entries(fields ?? {})) if (values !== undefined) parameters.push({ name: `${group}.${field}`, values });
