@@ -103,6 +103,18 @@ describe('predictLayer: the hand-worked case', () => {
   });
 });
 
+describe('predictLayer: a drain that reads several levels a cycle', () => {
+  const wideDrain = acceleratorFrom({ name: 'tiny_design', ann: { arrays: 1, rows: 2, cols: 2 }, snn: { cores: 1, lanes: 2 }, buffers: { weightBytes: 64, drainBytes: 4 } }, 'tiny');
+
+  it("reads each core's bank ceil(levels / R) words, core after core", () => {
+    // One column per core: M = 2 levels each, one 4-level word each; both columns on the array: 4 levels, one word.
+    expect(predictLayer(TINY, scheduleOf([[0]], [[1]]), wideDrain).drainCycles).toBe(1 + 1);
+    expect(predictLayer(TINY, scheduleOf([[0, 1]], [[]]), wideDrain).drainCycles).toBe(1);
+    // Everything else as with one level a cycle (drain 4): the mixed schedule's 4 + 1 + 17 + R + 4 less 2.
+    expect(predictLayer(TINY, scheduleOf([[0]], [[1]]), wideDrain).cycles).toBe(4 + 1 + 17 + RUN_WAIT_OFFSET + 2);
+  });
+});
+
 describe('planLayer: cost chooses the kinds a column tile uses', () => {
   // A 1×4 array and a 4-lane core are equally fast on this layer (M = 4, K = 16, every level 1): 4 groups of
   // J = 4 issue cycles against 1 group of σ = 16 add cycles, 16 cycles a column either way. But a column is 4 dense
@@ -168,7 +180,7 @@ describe('predictLayer composes the protocol', () => {
   const design = designOf(SMALL_DESIGN);
 
   it('has the buffers the tiling assumes (SE_W = max(6 + 5, 7 + 6) = 13 bits: 2 bytes)', () => {
-    expect(design.buffers).toEqual({ actDepth: 32, evDepth: 64, schedDepth: 4, outDepth: 64, schedEntryBytes: 2 });
+    expect(design.buffers).toEqual({ actDepth: 32, evDepth: 64, schedDepth: 4, outDepth: 64, drainLevels: 1, schedEntryBytes: 2 });
   });
 
   it.each(['cost', 'random'] as const)('%s on a 2×3-tiled layer: per tile load (max of 7 buses) + 1 + run + drain; events Σ of their parts', (policy) => {

@@ -6,7 +6,7 @@
  *     another in that order;
  *   - a tile costs load + 1 + run + drain cycles (tile-model.ts): the load is the busiest of 7 parallel load
  *     buses, the run is predictDispatch (the cores' exact models plus the feeder latency, co-simulated on the
- *     accelerator top) plus RUN_WAIT_OFFSET, the drain reads M_tile·Nt levels;
+ *     accelerator top) plus RUN_WAIT_OFFSET, the drain reads M_tile·Nt levels, R a cycle (buffers.drainBytes);
  *   - events are the cores' streams plus every buffer byte the loads, the feeders, the schedule and the output
  *     banks move.
  * Only the run depends on data; everything else is counted from the protocol, so the model is exact as far as
@@ -18,7 +18,7 @@
  */
 import type { Accelerator } from '../config/load-config.ts';
 import { CORE_KIND_FACTS, CORE_KINDS, coresOf, isCoreKind, machinesOfKinds } from '../arch/core-kinds.ts';
-import { FEEDER_LATENCY } from '../modules/dispatcher/arch.ts';
+import { FEEDER_LATENCY, drainReads } from '../modules/dispatcher/arch.ts';
 import { fireLevels } from '../golden/output.ts';
 import { beatsPerOutput } from '../arch/output-stream.ts';
 import { checkSchedule, makespanLowerBound, schedule as scheduleColumns, summarize } from '../schedule/index.ts';
@@ -128,16 +128,20 @@ function tileLoadOf(tile: LayerTile, sub: GemmLayer, design: Design): (kinds: re
   return (kinds) => Math.max(words.sched, ...kinds.flatMap(busesOf));
 }
 
-/** The constant part of a tile's cycles: start, the feeder latency, RUN_WAIT_OFFSET and the drain. */
-function tileFixedCycles(sub: GemmLayer): number {
-  return 1 + FEEDER_LATENCY + RUN_WAIT_OFFSET + sub.M * beatsPerOutput(sub) * sub.N;
+/**
+ * The constant part of a tile's cycles: start, the feeder latency, RUN_WAIT_OFFSET and the drain at its least,
+ * ceil(M_tile·Nt·beats / R) (the drain reads each core's bank R levels a cycle: splitting the columns between cores
+ * never reads fewer words).
+ */
+function tileFixedCycles(sub: GemmLayer, design: Design): number {
+  return 1 + FEEDER_LATENCY + RUN_WAIT_OFFSET + drainReads(sub.M * beatsPerOutput(sub) * sub.N, { readLevels: design.buffers.drainLevels });
 }
 
 /**
  * A floor on a tile's cycles that no schedule of its columns beats (in the column-cost model for the run):
  *
  *     min over the sets U of kinds the tile may give columns to of   load(U) + LP bound of the columns on U's cores
- *     + 1 (start) + FEEDER_LATENCY + RUN_WAIT_OFFSET (the run's constant part) + M_tile·Nt (drain)
+ *     + 1 (start) + FEEDER_LATENCY + RUN_WAIT_OFFSET (the run's constant part) + ceil(M_tile·Nt / R) (drain)
  *
  * with load(U) = max(Nt, the replica words of every kind in U and, in the first column tile of a row tile, their
  * weight and bias/θ words): a schedule that uses the kinds U loads at least that. Taking the minimum over U,
@@ -147,7 +151,7 @@ function tileFixedCycles(sub: GemmLayer): number {
 export function tileLowerBound(tile: LayerTile, sub: GemmLayer, costs: ColumnCosts, design: Design): number {
   const loadOf = tileLoadOf(tile, sub, design);
   const best = Math.min(...kindSets(tile.kinds).map((kinds) => loadOf(kinds) + makespanLowerBound(costs, machinesOfKinds(kinds, design.machines))));
-  return best + tileFixedCycles(sub);
+  return best + tileFixedCycles(sub, design);
 }
 
 interface Candidate {

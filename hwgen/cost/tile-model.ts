@@ -7,14 +7,15 @@
  *     load  = max over the 7 load buses (all in parallel, one word per cycle each, broadcast to every core or
  *             replica of their kind) of the words the tile puts on it
  *     run   = predictDispatch(...).cycles + RUN_WAIT_OFFSET        (cores exact by co-simulation)
- *     drain = M_tile · Nt · beats                                  (one output byte per cycle; 4 per logit)
+ *     drain = Σ_cores ceil(M_tile · n_c · beats / R)              (R output bytes per cycle, buffers.drainBytes; 4 bytes per logit)
  */
 import { CORE_KIND_FACTS, CORE_KINDS, coresOf } from '../arch/core-kinds.ts';
 import type { CoreKind, Schedule } from '../schedule/types.ts';
 import { LOAD_BUSES, type LoadWords, zeroLoadWords } from '../arch/load-buses.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
 import { CORE_KIND_ARCH, type Design } from '../modules/accel/arch.ts';
-import { beatsPerOutput } from '../arch/output-stream.ts';
+import { type HasOutputKind, beatsPerOutput } from '../arch/output-stream.ts';
+import { drainReads } from '../modules/dispatcher/arch.ts';
 import { CORE_KIND_COSTS } from './core-kinds.ts';
 import { type DispatchPrediction, RUN_WAIT_OFFSET, predictDispatch } from './dispatcher.ts';
 import { type EventCounts, addEvents, zeroEvents } from '../arch/events.ts';
@@ -107,6 +108,15 @@ export interface TilePrediction {
 }
 
 /**
+ * The drain: each core's bank read R levels a cycle (R = buffers.drainBytes), so ceil(M_tile·beats·n_c / R) cycles
+ * for a core with n_c columns, core after core.
+ */
+export function tileDrainCycles(sub: Pick<GemmLayer, 'M'> & HasOutputKind, schedule: Schedule, design: Design): number {
+  const levelsPerColumn = sub.M * beatsPerOutput(sub);
+  return schedule.cores.reduce((sum, core) => sum + drainReads(core.columns.length * levelsPerColumn, { readLevels: design.buffers.drainLevels }), 0);
+}
+
+/**
  * The exact cycles and events of one tile: `sub` and `subOutputs` are the tile as a layer (tileSubLayer,
  * tileOutputs), `schedule` its columns (tile-local numbers) on all of the design's cores, `weightKinds` the
  * kinds whose weights are loaded first (the row tile's used kinds for its first column tile, else none).
@@ -117,7 +127,7 @@ export function predictTileRun(tile: LayerTile, sub: GemmLayer, subOutputs: Uint
   const loadCycles = Math.max(...LOAD_BUSES.map((bus) => loadWords[bus]));
   const dispatch = predictDispatch(sub, schedule, design.params, subOutputs);
   const runCycles = dispatch.cycles + RUN_WAIT_OFFSET;
-  const drainCycles = sub.M * beatsPerOutput(sub) * sub.N;
+  const drainCycles = tileDrainCycles(sub, schedule, design);
   const dispatcher = sramBytesOf(sub, loadWords, weightKinds, dispatch, design);
   const events = addEvents(dispatch.events, { ...zeroEvents(), sram_byte: totalBytes(dispatcher) });
   return {

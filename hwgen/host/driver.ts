@@ -10,7 +10,7 @@
 import type { Accelerator } from '../config/load-config.ts';
 import { CORE_KIND_FACTS, CORE_KINDS, byKind } from '../arch/core-kinds.ts';
 import { ACCEL_COUNTERS, type AccelCounter, CORE_KIND_ARCH, type CoreParams, accelTopPorts, accelTopWidths, coreParamsOf } from '../modules/accel/arch.ts';
-import { feederParams, listEntries, packEntry } from '../modules/dispatcher/arch.ts';
+import { drainReads, feederParams, gatherParams, listEntries, packEntry } from '../modules/dispatcher/arch.ts';
 import type { PortSpec } from '../arch/module.ts';
 import { LOAD_BUSES, type LoadBus, type LoadWords } from '../arch/load-buses.ts';
 import { type LayerTile, tileSubLayer } from '../cost/layer-tiling.ts';
@@ -53,7 +53,7 @@ export class LayerProgram {
   private read = false;
 
   constructor(
-    private readonly accelerator: Accelerator,
+    readonly accelerator: Accelerator,
     readonly layer: GemmLayer,
     private readonly hostTiles: readonly HostTile[],
   ) {
@@ -197,7 +197,8 @@ function emitTile(builder: ProgramBuilder, accelerator: Accelerator, layer: Gemm
   builder.play({ start: 1 });
   builder.wait();
   builder.mark(tileMark(t, 2));
-  const bankCaptures = tile.schedule.cores.map((core, c) => builder.sweep({ ob_rd_core: c }, DRAIN_SWEEP_PORT, core.columns.length * sub.M * beatsPerOutput(sub)));
+  const drain = gatherParams(accelerator);
+  const bankCaptures = tile.schedule.cores.map((core, c) => builder.sweep({ ob_rd_core: c }, DRAIN_SWEEP_PORT, drainReads(core.columns.length * sub.M * beatsPerOutput(sub), drain)));
   builder.mark(tileMark(t, 3));
   return { tile, busWords, bankCaptures };
 }
@@ -236,22 +237,28 @@ export interface LayerReadback {
 export function readLayer(program: LayerProgram, captures: Captures, marks: ReadonlyMap<number, number>): LayerReadback {
   const { layer, ports } = program;
   const fields = new Map(programOutputs(ports).fields.map((field) => [field.port.name, { shift: BigInt(field.lsb), mask: field.mask }]));
-  /** One output of a capture (a layer has millions: no object per capture); an x or z bit in it is a design fault. */
-  const output = (index: number, name: string): number => {
+  /**
+   * One output of a capture, or with `byte` one byte of it (a layer has millions: no object per capture); an x or
+   * z bit in it is a design fault.
+   */
+  const output = (index: number, name: string, byte?: number): number => {
     const capture = captures.at(index);
     if (capture === undefined) throw new RangeError(`capture ${index} is missing (${captures.length} captured)`);
     const field = fields.get(name);
     if (field === undefined) throw new RangeError(`the top has no output ${name}`);
-    if (((capture.unknown >> field.shift) & field.mask) !== 0n) throw new CheckError(`${layer.name}: capture ${index}: ${name} has x or z bits (an unwritten or undriven value)`);
-    return Number((capture.value >> field.shift) & field.mask);
+    const [shift, mask] = byte === undefined ? [field.shift, field.mask] : [field.shift + 8n * BigInt(byte), 0xffn];
+    if (((capture.unknown >> shift) & mask) !== 0n) throw new CheckError(`${layer.name}: capture ${index}: ${name} has x or z bits (an unwritten or undriven value)`);
+    return Number((capture.value >> shift) & mask);
   };
   const mark = (id: number): number => {
     const cycle = marks.get(id);
     if (cycle === undefined) throw new RangeError(`mark ${id} is missing`);
     return cycle;
   };
-  // The bytes the cores streamed, (M·beats)×N: a bank holds a column's M_tile·beats bytes in stream order.
+  // The bytes the cores streamed, (M·beats)×N: a bank holds a column's M_tile·beats bytes in stream order, R of
+  // them in each word the drain reads (R = buffers.drainBytes), the first in the low byte.
   const beats = beatsPerOutput(layer);
+  const perRead = gatherParams(program.accelerator).readLevels;
   const bytes = new Uint8Array(layer.M * beats * layer.N);
   const tiles = program.tiles.map(({ tile, bankCaptures }, t): TileMeasurement => {
     const { rowStart, rowEnd, colStart } = tile.tile;
@@ -261,9 +268,10 @@ export function readLayer(program: LayerProgram, captures: Captures, marks: Read
       const first = bankCaptures[c] ?? -1;
       core.columns.forEach((n, i) => {
         for (let r = 0; r < rows; r++) {
-          const index = first + i * rows + r;
-          if (i === 0 && r === 0) cntCycles = output(index, 'cnt_cycles');
-          bytes[(rowStart * beats + r) * layer.N + colStart + n] = output(index, 'ob_rd_data');
+          const level = i * rows + r;
+          const index = first + Math.floor(level / perRead);
+          if (level === 0) cntCycles = output(index, 'cnt_cycles');
+          bytes[(rowStart * beats + r) * layer.N + colStart + n] = output(index, 'ob_rd_data', level % perRead);
         }
       });
     });

@@ -354,8 +354,8 @@ const EXTREMES: readonly ModuleDescription[] = [
   generateSnnCoreFromParams({ lanes: 3, accW: 40, maxEvents: 5, weightDepth: 7, btDepth: 3, thetaW: 9, shiftAdd: false }, { configHash: HASH }),
   generateColumnFeeder({ wordBits: 1, depth: 1, schedDepth: 1 }, HASH),
   generateColumnFeeder({ wordBits: 13, depth: 5, schedDepth: 2 }, HASH),
-  generateOutputGather({ depth: 1, schedDepth: 1 }, HASH),
-  generateOutputGather({ depth: 3, schedDepth: 7 }, HASH),
+  generateOutputGather({ depth: 1, schedDepth: 1, readLevels: 1 }, HASH),
+  generateOutputGather({ depth: 3, schedDepth: 7, readLevels: 2 }, HASH),
 ];
 
 const DESIGNS: readonly (readonly [string, readonly ModuleDescription[]])[] = [

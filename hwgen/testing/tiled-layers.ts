@@ -11,7 +11,8 @@ const LIMITS = { maxK: 32, maxM: 16, maxInLevels: 7, maxBiasAbs: 1000, maxTheta:
 
 export const TILED_DESIGNS = {
   hybrid: { ann: { arrays: 1, rows: 3, cols: 4 }, snn: { cores: 2, lanes: 3 }, limits: LIMITS, buffers: { weightBytes: 256, activationBytes: 128, outputBytes: 64, scheduleEntries: 16 } },
-  wide: { ann: { arrays: 2, rows: 4, cols: 2 }, snn: { cores: 1, lanes: 5 }, limits: LIMITS, buffers: { weightBytes: 1024, activationBytes: 256, outputBytes: 128, scheduleEntries: 8 } },
+  // The wide design's host reads its output banks 4 levels a cycle (buffers.drainBytes).
+  wide: { ann: { arrays: 2, rows: 4, cols: 2 }, snn: { cores: 1, lanes: 5 }, limits: LIMITS, buffers: { weightBytes: 1024, activationBytes: 256, outputBytes: 128, scheduleEntries: 8, drainBytes: 4 } },
   annOnly: { ann: { arrays: 2, rows: 2, cols: 3 }, snn: { cores: 0 }, limits: LIMITS, buffers: { weightBytes: 128, activationBytes: 128, outputBytes: 64, scheduleEntries: 16 } },
   // The SNN-only design adds a level's bits, not its spikes (snn.shiftAdd).
   snnOnly: { ann: { arrays: 0 }, snn: { cores: 3, lanes: 4, shiftAdd: true }, limits: LIMITS, buffers: { weightBytes: 512, activationBytes: 256, outputBytes: 64, scheduleEntries: 16 } },

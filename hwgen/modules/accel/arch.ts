@@ -17,7 +17,7 @@ import {
   biasThetaWords as annBiasTheta,
   weightWords as annWeights,
 } from '../ann-core/arch.ts';
-import { type Replica, denseReplica, eventReplica, feederParams, feederWidths, gatherParams } from '../dispatcher/arch.ts';
+import { type Replica, denseReplica, eventReplica, feederParams, feederWidths, gatherParams, gatherReadWords } from '../dispatcher/arch.ts';
 import {
   type SnnCoreParams,
   addressBits,
@@ -44,6 +44,8 @@ export interface DesignBuffers {
   readonly schedDepth: number;
   /** OUT_DEPTH: output levels of each core's output bank. */
   readonly outDepth: number;
+  /** OUT_RD_W: levels the host reads from an output bank per cycle (buffers.drainBytes). */
+  readonly drainLevels: number;
   /** SCHED_ENTRY_BYTES = ceil(SE_W / 8): bytes of one schedule write or read (sram_byte events). */
   readonly schedEntryBytes: number;
 }
@@ -69,6 +71,7 @@ export function designBuffersOf(accelerator: Accelerator): DesignBuffers {
     evDepth: snn.depth,
     schedDepth: ann.schedDepth,
     outDepth: gatherParams(accelerator).depth,
+    drainLevels: gatherParams(accelerator).readLevels,
     schedEntryBytes: Math.ceil(entryBits / 8),
   };
 }
@@ -174,7 +177,7 @@ export function accelTopWidths(accelerator: Accelerator) {
     actAddressBits: clog2(af.depth),
     evAddressBits: clog2(sf.depth),
     eventBits: addressBits(s) + 8,
-    outAddressBits: clog2(g.depth),
+    outAddressBits: clog2(gatherReadWords(g)),
     annWeightAddressBits: clog2(a.weightDepth),
     annBtAddressBits: clog2(a.btDepth),
     snnWeightAddressBits: clog2(s.weightDepth),
@@ -226,8 +229,8 @@ export function accelTopPorts(accelerator: Accelerator): PortSpec[] {
     port('sched_wr_addr', 'input', w.schedAddressBits, 'load', 'position in that list'),
     port('sched_wr_data', 'input', w.schedEntryBits, 'load', "{count, base} of the core's kind"),
     port('ob_rd_core', 'input', w.coreBits, 'status', 'output bank to read'),
-    port('ob_rd_addr', 'input', w.outAddressBits, 'status', 'level i·M + m: column list[i], row m'),
-    port('ob_rd_data', 'output', 8, 'stream-out', 'the level, one cycle after its address'),
+    port('ob_rd_addr', 'input', w.outAddressBits, 'status', 'word a of the bank: levels a·R .. a·R + R − 1 (R = buffers.drainBytes); level i·M + m is column list[i], row m'),
+    port('ob_rd_data', 'output', 8 * gatherParams(accelerator).readLevels, 'stream-out', 'the word\'s R levels, one cycle after its address, the first in the low byte'),
     port('cnt_rd_core', 'input', w.coreBits, 'counter', 'core whose counter to read'),
     port('cnt_rd_idx', 'input', 3, 'counter', `counter: ${ACCEL_COUNTERS.map((c, i) => `${i} ${c}`).join(', ')}`),
     port('cnt_rd_data', 'output', COUNTER_BITS, 'counter', 'the counter, same cycle, counting since reset'),

@@ -75,6 +75,7 @@ export function generateAccelTop(accelerator: Accelerator): ModuleDescription {
     evDepth: snnFeeder.depth,
     schedDepth: annFeeder.schedDepth,
     outDepth: gather.depth,
+    outReadLevels: gather.readLevels,
   };
   const text = renderVerilog('hwgen/modules/accel/accel_top.v.hbs', context, {
     file: ACCEL_TOP_FILE,
@@ -88,6 +89,7 @@ export function generateAccelTop(accelerator: Accelerator): ModuleDescription {
     { name: 'EV_DEPTH', value: snnFeeder.depth, description: 'event replica words {k, x}' },
     { name: 'SCHED_DEPTH', value: annFeeder.schedDepth, description: 'schedule entries per core' },
     { name: 'OUT_DEPTH', value: gather.depth, description: 'output levels per core bank' },
+    { name: 'OUT_RD_W', value: gather.readLevels, description: 'levels the host reads per cycle (buffers.drainBytes)' },
   ];
   return {
     name: ACCEL_TOP_MODULE,

@@ -53,6 +53,8 @@ describe('hwgen_axi_top', () => {
     ['hybrid', 'snn', 'verilator', 8, 3],
     ['annOnly', 'cost', 'verilator', 64, 0],
     ['snnOnly', 'random', 'icarus', 128, 4],
+    // Output banks read 4 levels a cycle (drainBytes 4), streamed 2 levels a beat.
+    ['wide', 'cost', 'verilator', 16, 5],
   ];
   it.each(CASES)('%s design, %s policy, %s, %i-bit stream, stall seed %i: outputs = golden, CYCLES and counters = prediction', async (design, policy, simulator, axisBits, stallSeed) => {
     const accelerator = acceleratorFrom(TILED_DESIGNS[design], design);

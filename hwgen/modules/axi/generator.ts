@@ -9,7 +9,8 @@ import { ACCEL_TOP_MODULE, generateAccelTop } from '../accel/generator.ts';
 import { accelTopWidths } from '../accel/arch.ts';
 import { type ModuleDescription, type PortSpec, findPort, port } from '../../arch/module.ts';
 import { renderVerilog } from '../../generate/render.ts';
-import { bitsFor, ceilDiv } from '../../arch/math.ts';
+import { bitsFor, ceilDiv, clog2 } from '../../arch/math.ts';
+import { gatherParams } from '../dispatcher/arch.ts';
 
 export const AXI_TOP_MODULE = 'hwgen_axi_top';
 export const AXI_TOP_FILE = `${AXI_TOP_MODULE}.v`;
@@ -149,7 +150,9 @@ export function generateAxiTop(accelerator: Accelerator, options: AxiOptions = {
   const bufBits = maxBeats * axisBits;
   const laneBytes = axisBits / 8;
   const lbBits = bitsFor(laneBytes);
-  const outAddressBits = widths.outAddressBits;
+  // OUT_ADDR and the stream count levels; the top's read port takes words of `readLevels` levels.
+  const drain = gatherParams(accelerator);
+  const outAddressBits = clog2(drain.depth);
   const ocBits = outAddressBits + 1;
   const leftBits = Math.max(ocBits, lbBits);
   const entryBits = widths.entryBits;
@@ -160,6 +163,8 @@ export function generateAxiTop(accelerator: Accelerator, options: AxiOptions = {
     snnCores: snn.cores,
     coreBits: widths.coreBits,
     outAddressBits,
+    readAddressBits: widths.outAddressBits,
+    readLevels: drain.readLevels,
     loadAddressBits: Math.max(...buses.map((bus) => bus.addrBits)),
     maxBeats,
     beatBits: bitsFor(maxBeats),

@@ -71,10 +71,23 @@ export interface GatherParams {
   readonly depth: number;
   /** SCHED_DEPTH: longest column list (buffers.scheduleEntries). */
   readonly schedDepth: number;
+  /** RD_W: levels the host reads per cycle, a power of two (buffers.drainBytes). */
+  readonly readLevels: number;
 }
 
 export function gatherParams(accelerator: Accelerator): GatherParams {
-  return { depth: accelerator.config.buffers.outputBytes, schedDepth: accelerator.config.buffers.scheduleEntries };
+  const { outputBytes, scheduleEntries, drainBytes } = accelerator.config.buffers;
+  return { depth: outputBytes, schedDepth: scheduleEntries, readLevels: drainBytes };
+}
+
+/** Words of RD_W levels a bank holds: ceil(DEPTH / RD_W), the range of the host's read address. */
+export function gatherReadWords(params: GatherParams): number {
+  return Math.ceil(params.depth / params.readLevels);
+}
+
+/** Read cycles (words) that drain `levels` levels from one bank. */
+export function drainReads(levels: number, params: Pick<GatherParams, 'readLevels'>): number {
+  return Math.ceil(levels / params.readLevels);
 }
 
 export interface Replica {

@@ -56,9 +56,11 @@ describe('hwgen_column_feeder static checks', () => {
 
 describe('hwgen_output_gather static checks', () => {
   it.each([
-    ['default design', { depth: 16384, schedDepth: 4096 }],
-    ['one of everything', { depth: 1, schedDepth: 1 }],
-    ['odd sizes', { depth: 37, schedDepth: 5 }],
+    ['default design', { depth: 16384, schedDepth: 4096, readLevels: 1 }],
+    ['one of everything', { depth: 1, schedDepth: 1, readLevels: 1 }],
+    ['odd sizes', { depth: 37, schedDepth: 5, readLevels: 1 }],
+    ['odd sizes, 4 levels per read', { depth: 37, schedDepth: 5, readLevels: 4 }],
+    ['one level, 8 per read', { depth: 1, schedDepth: 1, readLevels: 8 }],
   ] as const)('%s: lint clean, accepted by Icarus, no latch, one registered memory', async (_, params) => {
     const gather = generateOutputGather(params, HASH);
     const dir = await workDir('hwgen-gather-');

@@ -3,7 +3,7 @@
  * one bank per core, written in stream order; `fin` when the core's list is complete (spec.md beside this file).
  */
 import type { Accelerator } from '../../config/load-config.ts';
-import { type GatherParams } from './arch.ts';
+import { type GatherParams, gatherReadWords } from './arch.ts';
 import { type ModuleDescription, type ParameterSpec, type PortSpec, port } from '../../arch/module.ts';
 import { renderVerilog } from '../../generate/render.ts';
 import { bitsFor, clog2 } from '../../arch/math.ts';
@@ -16,6 +16,7 @@ function parameters(params: GatherParams): ParameterSpec[] {
   return [
     { name: 'DEPTH', value: params.depth, description: 'output levels one bank holds (buffers.outputBytes)' },
     { name: 'SCHED_DEPTH', value: params.schedDepth, description: 'longest column list (buffers.scheduleEntries)' },
+    { name: 'RD_W', value: params.readLevels, description: 'levels per host read (buffers.drainBytes), a power of two' },
   ];
 }
 
@@ -28,8 +29,8 @@ function ports(params: GatherParams): PortSpec[] {
     port('in_valid', 'input', 1, 'stream-in', 'the core\'s out_valid (out_ready tied high)'),
     port('in_level', 'input', 8, 'stream-in', 'the core\'s out_level'),
     port('in_last', 'input', 1, 'stream-in', 'the core\'s out_last'),
-    port('rd_addr', 'input', clog2(params.depth), 'load', 'host read address'),
-    port('rd_data', 'output', 8, 'load', 'level at rd_addr, one cycle later'),
+    port('rd_addr', 'input', clog2(gatherReadWords(params)), 'load', 'host read address: word of RD_W levels'),
+    port('rd_data', 'output', 8 * params.readLevels, 'load', 'the RD_W levels of word rd_addr, one cycle later, the first in the low byte'),
     port('fin', 'output', 1, 'status', 'every column of the list is written'),
     port('cnt_levels', 'output', COUNTER_BITS, 'counter', 'levels written'),
   ];

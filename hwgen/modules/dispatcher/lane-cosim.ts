@@ -90,7 +90,7 @@ export async function runLaneCosim(options: LaneCosimOptions): Promise<LaneCosim
   const layout = laneLayout(core, layer, columns);
   const stim = coreStimulus(core, layer);
   const feeder = generateColumnFeeder(layout.feeder, HASH);
-  const gather = generateOutputGather({ depth: columns.length * layer.M, schedDepth: columns.length }, HASH);
+  const gather = generateOutputGather({ depth: columns.length * layer.M, schedDepth: columns.length, readLevels: 1 }, HASH);
   const fw = feederWidths(layout.feeder);
   const width = (name: string) => findPort(stim.module, name).width;
   const cfgNames = core.kind === 'ann' ? ['cfg_groups', 'cfg_chunks', 'cfg_last_rows', 'cfg_last_cols'] : ['cfg_groups', 'cfg_last_lanes', 'cfg_k', 'cfg_t'];
