@@ -11,17 +11,17 @@ describe('cli: hwgen demo', () => {
     const rows = run.stdout.split('\n').filter((line) => /^(conv|fc)\d +\d+ +\d+ +\d+ /.test(line));
     expect(rows.map((row) => row.split(/ +/)[0])).toEqual(['conv1', 'conv2', 'fc1', 'fc2']);
     for (const row of rows) expect(row).toMatch(/^\w+ +\d+ +(\d+) +\1 match +[\d.]+ \d+ beats checked +as predicted$/);
-    expect(rows.map((row) => row.split(/ +/).slice(0, 3).join(' '))).toEqual(['conv1 7 211232', 'conv2 4 173874', 'fc1 4 29572', 'fc2 1 835']);
+    expect(rows.map((row) => row.split(/ +/).slice(0, 3).join(' '))).toEqual(['conv1 13 124044', 'conv2 14 128924', 'fc1 4 28676', 'fc2 1 555']);
     // fc2 outputs 10 int32 logits per image: 8 images × 10 × 4 bytes, after 8 × 16 input words of 8 levels.
     expect(rows[3]).toMatch(/ 448 beats checked +as predicted$/);
     expect(run.stdout).toContain('  accuracy (RTL): 8 of 8 (argmax of the logits the accelerator computed)\n');
     expect(run.stdout).toContain('  accuracy (golden model): 8 of 8; RTL and golden classes agree on 8 of 8\n');
     expect(run.stdout).toContain('  golden model, all committed test images: 91.8 % of 500 (float network on all 10 000: 90.27 %)\n');
-    expect(run.stdout).toContain('  columns on the SNN cores (cost schedule): 50.3 % (conv1 50.6 %, conv2 49.5 %, fc1 50.0 %, fc2 0.0 %)\n');
-    expect(run.stdout).toContain('cost schedule: 415513 cycles');
-    expect(run.stdout).toContain('  vs ANN arrays only: 488117 cycles, EDP -38.4 %');
+    expect(run.stdout).toContain('  columns on the SNN cores (cost schedule): 49.4 % (conv1 50.2 %, conv2 46.4 %, fc1 50.0 %, fc2 0.0 %)\n');
+    expect(run.stdout).toContain('cost schedule: 282199 cycles');
+    expect(run.stdout).toContain('  vs ANN arrays only: 355607 cycles, EDP -41.9 %');
     expect(run.stdout).toContain('hwgen_default (hwgen_accel_top) on xc7');
-    expect(run.stdout).toContain(': LUT 9,785, LUTRAM 1,790, FF 8,608, carry 1,068, DSP 64, BRAM36 185.5\n  xc7z020 (PYNQ-Z2): does not fit (BRAM36 185.5 of 140);');
+    expect(run.stdout).toContain(': LUT 9,839, LUTRAM 1,790, FF 8,593, carry 1,073, DSP 64, BRAM36 110.5\n  xc7z020 (PYNQ-Z2): fits;');
     expect(run.stdout).toContain(`log ${join(out, 'synth', 'yosys-xc7.log')}`);
     const report = await readFile(join(out, 'report.html'), 'utf8');
     expect(report).toContain('hwgen_accel_top');

@@ -1,3 +1,4 @@
+import { FORMER_DEFAULT_BUFFERS } from '../testing/tiled-layers.ts';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -61,7 +62,7 @@ beforeAll(async () => {
   await writeTensor(dir, 'w.npy', 'i1', [2, 4], Int8Array.from([4, 0, 0, 0, 1, 0, 0, 0]));
   const layer = { name: 'fc', kind: 'gemm', T: 4, inLevels: 3, input: 'x.npy', weights: 'w.npy', theta: 4 };
   await writeFile(at('tiny.yaml'), stringify({ name: 'tiny', layers: [layer] }));
-  await writeFile(at('design.yaml'), stringify({ name: 'tiny_design', ann: { arrays: 1, rows: 2, cols: 2 }, snn: { cores: 1, lanes: 2 }, buffers: { weightBytes: 64 } }));
+  await writeFile(at('design.yaml'), stringify({ name: 'tiny_design', ann: { arrays: 1, rows: 2, cols: 2 }, snn: { cores: 1, lanes: 2 }, buffers: { weightBytes: 64, ...FORMER_DEFAULT_BUFFERS } }));
   await writeFile(at('narrow.yaml'), stringify({ ann: { rows: 2, cols: 2 }, limits: { maxK: 2 } }));
   await writeFile(at('low-levels.yaml'), stringify({ ann: { rows: 2, cols: 2 }, limits: { maxInLevels: 2 } }));
   await writeFile(at('energy-bad.yaml'), 'ann_mak: 0.2\n');

@@ -3,6 +3,7 @@
  * hwgen/cost/layer.test.ts): its cycles and energy were computed by hand for every policy, and the RTL must
  * give exactly those, on both simulators. Then a small conv workload on the default design.
  */
+import { FORMER_DEFAULT_BUFFERS } from '../testing/tiled-layers.ts';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,7 +29,7 @@ beforeAll(async () => {
   await writeTensor(dir, 'w.npy', 'i1', [2, 4], Int8Array.from([4, 0, 0, 0, 1, 0, 0, 0]));
   const layer = { name: 'fc', kind: 'gemm', T: 4, inLevels: 3, input: 'x.npy', weights: 'w.npy', theta: 4 };
   await writeFile(at('tiny.yaml'), stringify({ name: 'tiny', layers: [layer] }));
-  await writeFile(at('design.yaml'), stringify({ name: 'tiny_design', ann: { arrays: 1, rows: 2, cols: 2 }, snn: { cores: 1, lanes: 2 }, buffers: { weightBytes: 64 } }));
+  await writeFile(at('design.yaml'), stringify({ name: 'tiny_design', ann: { arrays: 1, rows: 2, cols: 2 }, snn: { cores: 1, lanes: 2 }, buffers: { weightBytes: 64, ...FORMER_DEFAULT_BUFFERS } }));
   // θ = 4 needs 3 bits; this design stores 2 (maxTheta 2).
   await writeFile(at('narrow.yaml'), stringify({ name: 'narrow', ann: { arrays: 1, rows: 2, cols: 2 }, snn: { cores: 1, lanes: 2 }, limits: { maxTheta: 2 } }));
   const conv = {

@@ -45,12 +45,12 @@ export const widthsSchema = z
 export const buffersSchema = z
   .strictObject({
     weightBytes: count(64, 1 << 24).default(65536),
-    activationBytes: count(64, 1 << 24).default(65536),
-    outputBytes: count(64, 1 << 24).default(16384),
+    activationBytes: count(64, 1 << 24).default(16384),
+    outputBytes: count(64, 1 << 24).default(8192),
     scheduleEntries: count(1, 1 << 20).default(4096).describe('Entries of the static schedule (one per column).'),
     drainBytes: count(1, 64)
       .refine((bytes) => (bytes & (bytes - 1)) === 0, 'must be a power of two')
-      .default(1)
+      .default(8)
       .describe('Output levels the host reads from an output bank per cycle (its read port is drainBytes bytes wide): 1, 2, 4 … 64.'),
   })
   .describe('On-chip buffer sizes');

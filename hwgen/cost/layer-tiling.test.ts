@@ -1,3 +1,4 @@
+import { FORMER_DEFAULT_BUFFERS } from '../testing/tiled-layers.ts';
 import { describe, expect, it } from 'vitest';
 import { acceleratorFrom, defaultAccelerator } from '../config/load-config.ts';
 import type { AcceleratorConfigInput } from '../config/schema.ts';
@@ -18,8 +19,9 @@ import {
   tileSubLayer,
 } from './layer-tiling.ts';
 
+/** The default cores with the former default design's dispatcher buffers, which these hand-worked tilings assume. */
 function designFor(config?: AcceleratorConfigInput): TilingDesign {
-  return designOf(config === undefined ? defaultAccelerator() : acceleratorFrom(config, 'test'));
+  return designOf(acceleratorFrom(config ?? { buffers: FORMER_DEFAULT_BUFFERS }, 'test'));
 }
 
 const DEFAULT = designFor();

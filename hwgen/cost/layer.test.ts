@@ -1,3 +1,4 @@
+import { FORMER_DEFAULT_BUFFERS } from '../testing/tiled-layers.ts';
 import { describe, expect, it } from 'vitest';
 import { acceleratorFrom, defaultAccelerator } from '../config/load-config.ts';
 import { annLayer } from '../golden/ann.ts';
@@ -31,7 +32,7 @@ import { snnCoreLoadEvents } from '../modules/snn-core/timing.ts';
  * Buffers are the defaults: ACT_DEPTH 32768 words of 2 levels, EV_DEPTH 65536, SE_W = max(16 + 15, 17 + 16) = 33 bits,
  * so a schedule entry is 5 bytes; an event {k, x} is ceil((13 + 8) / 8) = 3 bytes (maxK 4608). One tile.
  */
-const TINY_DESIGN = acceleratorFrom({ name: 'tiny_design', ann: { arrays: 1, rows: 2, cols: 2 }, snn: { cores: 1, lanes: 2 }, buffers: { weightBytes: 64 } }, 'tiny');
+const TINY_DESIGN = acceleratorFrom({ name: 'tiny_design', ann: { arrays: 1, rows: 2, cols: 2 }, snn: { cores: 1, lanes: 2 }, buffers: { weightBytes: 64, ...FORMER_DEFAULT_BUFFERS } }, 'tiny');
 const TINY: GemmLayer = {
   name: 'fc',
   M: 2,
@@ -104,7 +105,7 @@ describe('predictLayer: the hand-worked case', () => {
 });
 
 describe('predictLayer: a drain that reads several levels a cycle', () => {
-  const wideDrain = acceleratorFrom({ name: 'tiny_design', ann: { arrays: 1, rows: 2, cols: 2 }, snn: { cores: 1, lanes: 2 }, buffers: { weightBytes: 64, drainBytes: 4 } }, 'tiny');
+  const wideDrain = acceleratorFrom({ name: 'tiny_design', ann: { arrays: 1, rows: 2, cols: 2 }, snn: { cores: 1, lanes: 2 }, buffers: { weightBytes: 64, ...FORMER_DEFAULT_BUFFERS, drainBytes: 4 } }, 'tiny');
 
   it("reads each core's bank ceil(levels / R) words, core after core", () => {
     // One column per core: M = 2 levels each, one 4-level word each; both columns on the array: 4 levels, one word.
@@ -161,7 +162,7 @@ function randomLayer(seed: number): GemmLayer {
  * replicas of 32 dense words and 64 events (5 columns), 4 schedule entries (Nt = 4), banks of 64 levels.
  */
 const SMALL_DESIGN = acceleratorFrom(
-  { ann: { arrays: 2, rows: 2, cols: 2 }, snn: { cores: 2, lanes: 2 }, buffers: { weightBytes: 64, activationBytes: 64, outputBytes: 64, scheduleEntries: 4 }, clockMHz: 250 },
+  { ann: { arrays: 2, rows: 2, cols: 2 }, snn: { cores: 2, lanes: 2 }, buffers: { weightBytes: 64, activationBytes: 64, outputBytes: 64, scheduleEntries: 4, drainBytes: 1 }, clockMHz: 250 },
   'small',
 );
 const TILE_RANGES = [

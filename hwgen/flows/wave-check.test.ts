@@ -31,7 +31,7 @@ import { SIMULATORS } from '../../sim/registry.ts';
 
 const LIMITS = { maxK: 32, maxM: 16, maxInLevels: 7, maxBiasAbs: 1000, maxTheta: 1024 };
 const accelerator = acceleratorFrom(
-  { ann: { arrays: 1, rows: 3, cols: 4 }, snn: { cores: 2, lanes: 3 }, limits: LIMITS, buffers: { weightBytes: 256, activationBytes: 128, outputBytes: 64, scheduleEntries: 16 } },
+  { ann: { arrays: 1, rows: 3, cols: 4 }, snn: { cores: 2, lanes: 3 }, limits: LIMITS, buffers: { weightBytes: 256, activationBytes: 128, outputBytes: 64, scheduleEntries: 16, drainBytes: 1 } },
   'wave_check',
 );
 

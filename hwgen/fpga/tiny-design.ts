@@ -9,5 +9,5 @@ export const TINY_DESIGN = {
   ann: { arrays: 1, rows: 2, cols: 2 },
   snn: { cores: 0, lanes: 1 },
   limits: { maxK: 16, maxM: 4, maxInLevels: 7, maxBiasAbs: 1000, maxTheta: 1024 },
-  buffers: { weightBytes: 64, activationBytes: 64, outputBytes: 64, scheduleEntries: 8 },
+  buffers: { weightBytes: 64, activationBytes: 64, outputBytes: 64, scheduleEntries: 8, drainBytes: 1 },
 } as const satisfies AcceleratorConfigInput;

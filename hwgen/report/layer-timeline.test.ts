@@ -2,6 +2,7 @@
  * layerTimeline on a hand-worked layer: the exact column intervals and host phases, and that they are the cores'
  * column timings (annCoreColumnTimes, snnCoreColumnTimes) shifted by the tile's load and the feeder latency.
  */
+import { FORMER_DEFAULT_BUFFERS } from '../testing/tiled-layers.ts';
 import { describe, expect, it } from 'vitest';
 import { acceleratorFrom } from '../config/load-config.ts';
 import { annCoreColumnTimes } from '../modules/ann-core/timing.ts';
@@ -13,7 +14,7 @@ import type { GemmLayer } from '../workload/gemm-layer.ts';
 import { coreId, layerTimeline } from './layer-timeline.ts';
 
 /** A 2×2 MAC array and one 2-lane SNN core; schedule memories of 2 entries, so 3 columns make 2 column tiles. */
-const ACCELERATOR = acceleratorFrom({ ann: { arrays: 1, rows: 2, cols: 2 }, snn: { cores: 1, lanes: 2 }, buffers: { scheduleEntries: 2 } }, 'hand');
+const ACCELERATOR = acceleratorFrom({ ann: { arrays: 1, rows: 2, cols: 2 }, snn: { cores: 1, lanes: 2 }, buffers: { ...FORMER_DEFAULT_BUFFERS, scheduleEntries: 2 } }, 'hand');
 
 /** M = 2, K = 4, N = 3: columns x0 = [3, 0, 1, 0], x1 = [0, 0, 0, 0] (no spike), x2 = [1, 1, 0, 0]; Y = [[1, 2, 2], [0, 0, 1]]. */
 const LAYER: GemmLayer = {

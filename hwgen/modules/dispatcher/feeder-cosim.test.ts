@@ -41,9 +41,10 @@ const VARIANTS: readonly [string, FeederParams][] = [
 
 describe('hwgen_column_feeder static checks', () => {
   it('derives the default design\'s feeders from the config', () => {
-    expect(feederParams(defaultAccelerator(), 'ann')).toEqual({ wordBits: 64, depth: 8192, schedDepth: 4096 });
+    // 16 KiB replicas: 2048 dense words of 8 levels; 16384 events.
+    expect(feederParams(defaultAccelerator(), 'ann')).toEqual({ wordBits: 64, depth: 2048, schedDepth: 4096 });
     // KW = clog2(maxK 4608) = 13: events {k, x} of 21 bits.
-    expect(feederParams(defaultAccelerator(), 'snn')).toEqual({ wordBits: 21, depth: 65536, schedDepth: 4096 });
+    expect(feederParams(defaultAccelerator(), 'snn')).toEqual({ wordBits: 21, depth: 16384, schedDepth: 4096 });
   });
 
   it.each(VARIANTS)('%s: lint clean, accepted by Icarus, no latch, two registered memories', async (_, params) => {
