@@ -13,12 +13,14 @@ APT_COMMANDS := verilator iverilog yosys nextpnr-ice40 icepack fst2vcd chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HWGEN := node hwgen/cli/hwgen.mjs
 
-.PHONY: help demo test bench setup tools typecheck
+.PHONY: help demo test bench fuzz setup tools typecheck
 
 help:
 	@echo "make demo   run the main job on the built-in default design (writes rtl-out/demo/)"
 	@echo "make test   type-check and run every test"
 	@echo "make bench  run the benchmarks (figures in README.md)"
+	@echo "make fuzz   mutation-test the checks: 300 single-point RTL faults (writes rtl-out/mutation/),"
+	@echo "           then 20 random designs through lint, yosys and hwgen sim on both simulators"
 
 demo: setup
 	$(HWGEN) demo
@@ -28,6 +30,13 @@ test: setup typecheck
 
 bench: setup
 	npx tsx hwgen/bench/run-all.ts
+
+# Mutation testing (docs/simulation.md, "Mutation testing"): each mutant is one Icarus build and two short runs.
+# Then random designs ("Random designs"): each is the static checks and one `hwgen sim` per simulator; a failing
+# design's folder stays in rtl-out/fuzz-designs/.
+fuzz: setup
+	npx tsx hwgen/bench/mutation.ts --simulator icarus --limit 300
+	npx tsx hwgen/bench/fuzz-designs.ts --count 20
 
 typecheck: setup
 	npx tsc --noEmit

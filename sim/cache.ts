@@ -9,6 +9,8 @@ import { chmod, mkdir, mkdtemp, readFile, readdir, rename, rm, stat } from 'node
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../hwgen/errors.ts';
+import { removeAbandonedTemporaries, temporaryTag } from '../hwgen/util/abandoned-temps.ts';
+import { removeOnInterrupt } from '../hwgen/util/interrupts.ts';
 
 /** Option, then `HWGEN_SIM_CACHE`, then `<repo>/.cache/sim` (repo: the folder holding package.json). */
 export function resolveCacheRoot(option: string | undefined): string {
@@ -95,10 +97,21 @@ function replacePaths(arg: string, hashOfPath: ReadonlyMap<string, string>): str
  * Fills a temporary sibling of `entry`, then renames it into place: a failed or interrupted build
  * never leaves a half-built entry. When a concurrent build of the same key renamed first, its
  * entry (identical by construction) is kept and ours is thrown away. Returns whether ours won.
+ * The sibling's name holds our pid, so a later build can remove it if we are killed outright.
  */
 export async function publishAtomically(entry: string, fill: (dir: string) => Promise<void>): Promise<boolean> {
   await mkdir(dirname(entry), { recursive: true });
-  const temporary = await mkdtemp(join(dirname(entry), `.${basename(entry)}.tmp-`));
+  await removeAbandonedTemporaries(dirname(entry));
+  const temporary = await mkdtemp(join(dirname(entry), `.${basename(entry)}${temporaryTag()}`));
+  const forgetTemporary = removeOnInterrupt(temporary);
+  try {
+    return await fillAndRename(temporary, entry, fill);
+  } finally {
+    forgetTemporary();
+  }
+}
+
+async function fillAndRename(temporary: string, entry: string, fill: (dir: string) => Promise<void>): Promise<boolean> {
   try {
     await fill(temporary);
     // mkdtemp makes the folder private; an entry is as readable as any other build output.

@@ -7,6 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { ToolError } from '../hwgen/errors.ts';
+import { inOwnProcessGroup } from '../hwgen/util/interrupts.ts';
 import { type ModuleDescription, allFiles } from '../hwgen/arch/module.ts';
 
 export interface DesignFiles {
@@ -25,7 +26,8 @@ interface ToolRun {
 
 async function runTool(tool: string, args: readonly string[], cwd: string): Promise<ToolRun> {
   try {
-    const result = await execa(tool, [...args], { cwd, reject: false, all: true, timeout: 600_000 });
+    // Detached, in its own process group, so an interrupt ends the tool's whole tree (hwgen/util/interrupts.ts).
+    const result = await inOwnProcessGroup(execa(tool, [...args], { cwd, reject: false, all: true, timeout: 600_000, detached: true }));
     if (result.failed && result.exitCode === undefined) throw new ToolError(tool, `did not run: ${result.shortMessage}`);
     return { exitCode: result.exitCode ?? 1, output: result.all ?? '' };
   } catch (error) {

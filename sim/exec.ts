@@ -5,6 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { execa } from 'execa';
 import { ToolError } from '../hwgen/errors.ts';
+import { inOwnProcessGroup } from '../hwgen/util/interrupts.ts';
 import type { ToolName } from './types.ts';
 
 export interface StepOutcome {
@@ -31,7 +32,7 @@ export async function runArgv(argv: readonly string[], options: StepOptions): Pr
   const [program, ...args] = argv;
   if (program === undefined) throw new Error('runArgv: empty argv');
   const started = performance.now();
-  const result = await execa(program, args, {
+  const child = execa(program, args, {
     cwd: options.cwd,
     timeout: options.timeoutMs,
     env: options.env,
@@ -40,7 +41,10 @@ export async function runArgv(argv: readonly string[], options: StepOptions): Pr
     stdin: 'ignore',
     all: true,
     reject: false,
+    // Its own process group: an interrupt or a timeout then ends Verilator's make and g++ too (hwgen/util/interrupts.ts).
+    detached: true,
   });
+  const result = await inOwnProcessGroup(child);
   // A program that never started has neither an exit code nor a signal.
   const ran = result.exitCode !== undefined || result.signal !== undefined || result.timedOut;
   return {

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ToolError } from '../hwgen/errors.ts';
+import { interruptSignal } from '../hwgen/util/interrupts.ts';
 import { buildKey, publishAtomically, resolveCacheRoot } from './cache.ts';
 import { describeExit, failed, runArgv, startError, toolVersion, type StepOutcome } from './exec.ts';
 import type { BuildSpec, BuiltSimulation, RunResult, RunSpec, SimulatorName, ToolName } from './types.ts';
@@ -117,6 +118,8 @@ export abstract class SimulatorRunner {
       const outcome = await runArgv(argv, { cwd: outDir, env: buildEnvironment() });
       log.push(`$ ${argv.join(' ')}`, outcome.all);
       if (outcome.startFailure !== undefined) throw startError(this.buildTool, argv[0] ?? this.buildTool, outcome);
+      // A build the interrupt killed did not fail: it leaves no failure log.
+      if (failed(outcome) && interruptSignal() !== undefined) throw new ToolError(this.buildTool, 'build interrupted');
       if (failed(outcome)) throw await this.buildFailure(outcome, log.join('\n'), key);
     }
     await writeFile(join(outDir, 'build.log'), `${log.join('\n')}\n`);

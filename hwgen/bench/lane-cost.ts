@@ -101,7 +101,7 @@ function labelOf(core: CoreKind, accelerator: Accelerator): string {
 async function synthesizeCore(accelerator: Accelerator, top: ModuleDescription): Promise<SynthResult> {
   const scratch = await mkdtemp(join(tmpdir(), 'hwgen-lane-cost-'));
   try {
-    return await synthesize(accelerator, top, { target: 'generic', out: join(scratch, 'synth') });
+    return await synthesize(accelerator, top, { target: 'generic', out: join(scratch, 'synth'), inputs: [] });
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }

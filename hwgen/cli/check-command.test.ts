@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { runCli, tempWorkspace } from '../testing/cli-harness.ts';
+import { runCli, tempWorkspace } from './cli-harness.ts';
 
 let dir = '';
 const at = (name: string) => join(dir, name);

@@ -1,7 +1,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempWorkspace } from '../testing/cli-harness.ts';
+import { runCli, tempWorkspace } from './cli-harness.ts';
 
 describe('cli: hwgen demo', () => {
   it('runs the reference network on 8 test images through the accelerator: logits, classes, cycles, counters, events and waveforms as predicted', async () => {
@@ -21,14 +21,14 @@ describe('cli: hwgen demo', () => {
     expect(run.stdout).toContain('cost schedule: 282199 cycles');
     expect(run.stdout).toContain('  vs ANN arrays only: 355607 cycles, EDP -41.9 %');
     expect(run.stdout).toContain('hwgen_default (hwgen_accel_top) on xc7');
-    expect(run.stdout).toContain(': LUT 9,839, LUTRAM 1,790, FF 8,593, carry 1,073, DSP 64, BRAM36 110.5\n  xc7z020 (PYNQ-Z2): fits;');
+    expect(run.stdout).toContain(': LUT 9,844, LUTRAM 1,790, FF 8,593, carry 1,073, DSP 64, BRAM36 110.5\n  xc7z020 (PYNQ-Z2): fits;');
     expect(run.stdout).toContain(`log ${join(out, 'synth', 'yosys-xc7.log')}`);
     const report = await readFile(join(out, 'report.html'), 'utf8');
     expect(report).toContain('hwgen_accel_top');
     expect(report).toContain('<section id="network">');
     expect(report).toContain('8 of 8 (argmax of the logits the accelerator computed)');
     expect(report).not.toContain('Not synthesized');
-    expect((await readdir(out)).sort()).toEqual(['golden', 'images.npy', 'report.html', 'rtl', 'sim', 'synth', 'workload']);
+    expect((await readdir(out)).sort()).toEqual(['.hwgen-output', 'golden', 'images.npy', 'report.html', 'rtl', 'sim', 'synth', 'workload']);
     expect((await readdir(join(out, 'sim'))).sort()).toEqual(['conv1.y.npy', 'conv2.y.npy', 'fc1.y.npy', 'fc2.y.npy', 'result.json', 'waves']);
     expect((await readdir(join(out, 'sim', 'waves'))).sort()).toEqual(['conv1.vcd', 'conv2.vcd', 'fc1.vcd', 'fc2.vcd']);
     expect(await readdir(join(out, 'rtl'))).toContain('hwgen_accel_top.v');

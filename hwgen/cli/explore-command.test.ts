@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { ParetoFile } from '../report/pareto-file.ts';
-import { runCli, tempWorkspace, writeTensor } from '../testing/cli-harness.ts';
+import { runCli, tempWorkspace, writeTensor } from './cli-harness.ts';
 
 let dir = '';
 const at = (name: string) => join(dir, name);
@@ -82,9 +82,11 @@ describe('cli: hwgen explore', () => {
     ]);
     expect([pareto.space, pareto.workload, pareto.objectives]).toEqual(['tiny', 'tiny', ['cycles', 'energyPj', 'area.cells']]);
     expect((await readdir(join(out, 'points'))).sort()).toEqual([...ids].sort());
-    expect((await readdir(out)).sort()).toEqual(['pareto.json', 'points', 'report.html']);
+    expect((await readdir(out)).sort()).toEqual(['.hwgen-output', 'pareto.json', 'points', 'report.html']);
     const report = await readFile(join(out, 'report.html'), 'utf8');
     for (const id of ids) expect(report).toContain(id);
+    // The Layers table holds the fastest front point's layers as the cost model plans them (it used to be empty).
+    expect(report).toMatch(/data-figure="layers">.*<th>fc1<\/th>.*<th>fc2<\/th>.*<\/table>/s);
     expect((await readdir(join(out, 'points', ids[0]!))).sort()).toEqual(['config.json', 'sim', 'workload.json']);
     expect((await readdir(join(out, 'points', ids[0]!, 'sim'))).sort()).toEqual(['fc1.y.npy', 'fc2.y.npy', 'result.json']);
     expect(run.stdout).toContain(`notes (1):\n  ${SKIPPED}\n`);
@@ -106,6 +108,14 @@ describe('cli: hwgen explore', () => {
     expect(again.points.every((point) => point.verified === undefined)).toBe(true);
     expect(run.stdout).toContain(`notes (2):\n  ${SKIPPED}\n  a1x2x2-s1x2-t3: left out: ${hybridCells} cells, above constraints.maxCells = ${hybridCells - 1}\n`);
     expect((await readdir(join(at('again'), 'points', 'a0-s1x2-t3'))).sort()).toEqual(['config.json', 'workload.json']);
+  }, 240_000);
+  it('exits 2 naming the space file when every point breaks a constraint, and writes nothing', async () => {
+    const file = at('over-budget.yaml');
+    await writeFile(file, stringify({ ...TINY_SPACE, sweep: { ann: { arrays: [1] }, snn: { cores: [0, 1] }, T: [3] }, constraints: { maxCells: 1 } }));
+    const run = await runCli('explore', file, at('tiny.yaml'), '--out', at('over'), '--no-verify', '-q');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(new RegExp(`^hwgen: ${file}: no valid design: every point is skipped or breaks a constraint; first: a1x2x2-s0-t3: left out: \\d+ cells, above constraints.maxCells = 1\\n$`));
+    expect((await readdir(dir)).filter((name) => name.includes('over') && name !== 'over-budget.yaml')).toEqual([]);
   }, 240_000);
   it('verifies the front on the layers --verify-layers names, against those layers\' predicted cycles', async () => {
     const out = at('fc1-only');

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
 import type { ParetoFile } from '../report/pareto-file.ts';
 import type { VerifiedPoint } from '../explore/verify.ts';
-import { runCli, tempWorkspace } from '../testing/cli-harness.ts';
+import { runCli, tempWorkspace } from './cli-harness.ts';
 
 vi.mock('../explore/verify.ts', async (importOriginal) => {
   const original = await importOriginal<typeof import('../explore/verify.ts')>();

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { icarusCompile, verilatorLint, yosysCheck } from '../../sim/checks.ts';
 import { HWGEN_VERSION } from '../version.ts';
-import { runCli, tempWorkspace } from '../testing/cli-harness.ts';
+import { runCli, tempWorkspace } from './cli-harness.ts';
 
 let dir = '';
 beforeAll(async () => {
@@ -26,7 +26,7 @@ describe('cli: hwgen generate', () => {
     expect((await generate(undefined, undefined, 'a')).code).toBe(0);
     expect((await generate(undefined, undefined, 'b')).code).toBe(0);
     const files = (await readdir(join(dir, 'a'))).sort();
-    expect(files).toEqual(['files.f', 'hwgen_accel_top.v', 'hwgen_ann_core.v', 'hwgen_axi_top.v', 'hwgen_column_feeder.v', 'hwgen_default.core', 'hwgen_output_gather.v', 'hwgen_qcfs_fire.v', 'hwgen_serial_fire.v', 'hwgen_snn_core.v', 'manifest.json', 'quartus.tcl', 'vivado.tcl']);
+    expect(files).toEqual(['.hwgen-output', 'files.f', 'hwgen_accel_top.sdc', 'hwgen_accel_top.v', 'hwgen_accel_top.xdc', 'hwgen_ann_core.v', 'hwgen_axi_top.sdc', 'hwgen_axi_top.v', 'hwgen_axi_top.xdc', 'hwgen_column_feeder.v', 'hwgen_default.core', 'hwgen_output_gather.v', 'hwgen_qcfs_fire.v', 'hwgen_serial_fire.v', 'hwgen_snn_core.v', 'manifest.json', 'quartus.tcl', 'vivado.tcl']);
     for (const file of files) expect(await readFile(join(dir, 'b', file), 'utf8')).toBe(await readFile(join(dir, 'a', file), 'utf8'));
     expect(await readFile(join(dir, 'a', 'files.f'), 'utf8')).toBe('hwgen_column_feeder.v\nhwgen_output_gather.v\nhwgen_qcfs_fire.v\nhwgen_ann_core.v\nhwgen_serial_fire.v\nhwgen_snn_core.v\nhwgen_accel_top.v\nhwgen_axi_top.v\n');
     const manifest = JSON.parse(await readFile(join(dir, 'a', 'manifest.json'), 'utf8'));

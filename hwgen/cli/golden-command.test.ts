@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { decodeNpy } from '../tensor/npy.ts';
-import { runCli, tempWorkspace, writeTensor } from '../testing/cli-harness.ts';
+import { runCli, tempWorkspace, writeTensor } from './cli-harness.ts';
 
 /** Deterministic test data without the synthetic generators: a simple LCG. */
 function pseudoRandom(length: number, seed: number, lo: number, hi: number): number[] {
@@ -106,7 +106,7 @@ describe('cli: hwgen golden', () => {
     const fc = decodeNpy(await readFile(join(out, 'fc2.y.npy')), 'fc2');
     expect(fc.shape).toEqual([M2, 1]);
     expect(Array.from(fc.data)).toEqual(expectedFc(expectedConvLevels));
-    expect((await readdir(out)).sort()).toEqual(['conv1.y.npy', 'fc2.y.npy', 'stats.json']);
+    expect((await readdir(out)).sort()).toEqual(['.hwgen-output', 'conv1.y.npy', 'fc2.y.npy', 'stats.json']);
 
     const stats = JSON.parse(await readFile(join(out, 'stats.json'), 'utf8'));
     expect(stats.layers.map((l: { name: string; M: number; K: number; N: number }) => [l.name, l.M, l.K, l.N])).toEqual([
@@ -120,6 +120,21 @@ describe('cli: hwgen golden', () => {
     const corner = [0, 1, 5, 6, 25, 26, 30, 31].reduce((sum, i) => sum + (pixels[i] ?? 0), 0);
     expect(stats.layers[0].columns.spikes[0]).toBe(corner);
     expect(stats.totals.macs).toBe(stats.layers[0].totals.macs + M2 * 12);
+  });
+
+  it('without --out, writes rtl-out/golden/<workload name> under the current folder', async () => {
+    const work = join(dir, 'default-out');
+    await mkdir(work);
+    const before = process.cwd();
+    process.chdir(work);
+    try {
+      const run = await runCli('golden', join(dir, 'good.yaml'), '--quiet');
+      expect([run.code, run.stderr]).toEqual([0, '']);
+      expect(run.stdout).toMatch(/ -> rtl-out\/golden\/tiny\n$/);
+      expect((await readdir(join(work, 'rtl-out', 'golden', 'tiny'))).sort()).toEqual(['.hwgen-output', 'conv1.y.npy', 'fc2.y.npy', 'stats.json']);
+    } finally {
+      process.chdir(before);
+    }
   });
 
   it('gives the same bytes on the SNN path', async () => {
@@ -199,7 +214,7 @@ describe('cli: bad input exits 2 with one line and no output folder', () => {
     const run = await runCli('golden', join(dir, 'm.yaml'), '--out', out, '--quiet');
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(`hwgen: ${dir}/trunc.npy: data: truncated: expected 50 bytes for shape [2, 5, 5] of '|u1', found 12\n`);
-    expect((await readdir(out)).sort()).toEqual(['conv1.y.npy', 'fc2.y.npy', 'stats.json']);
+    expect((await readdir(out)).sort()).toEqual(['.hwgen-output', 'conv1.y.npy', 'fc2.y.npy', 'stats.json']);
   });
 
   it('an unknown --path value', async () => {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { JSON_SCHEMAS, type SchemaName, jsonSchemaText } from './json-schemas.ts';
-import { runCli } from '../testing/cli-harness.ts';
+import { runCli } from './cli-harness.ts';
 
 describe('cli: JSON Schemas for editors', () => {
   it.each(Object.keys(JSON_SCHEMAS) as SchemaName[])('the committed %s schema is current (regenerate with hwgen schema)', async (name) => {

@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, exitCodeOf } from '../errors.ts';
 import { HWGEN_VERSION } from '../version.ts';
+import { interruptExitCode, interruptSignal } from '../util/interrupts.ts';
 import { registerBench } from './commands/bench.ts';
 import { registerCheck } from './commands/check.ts';
 import { registerDemo } from './commands/demo.ts';
@@ -47,6 +48,9 @@ function buildProgram(): Command {
 }
 
 function report(error: unknown): number {
+  const signal = interruptSignal();
+  // The failure is the interrupt's doing (a tool killed on the way out): the handler exits with this code, quietly.
+  if (signal !== undefined) return interruptExitCode(signal);
   if (error instanceof CommanderError) {
     // Help and version end through here too; commander has already printed them.
     return error.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;

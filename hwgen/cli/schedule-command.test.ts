@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { RUN_WAIT_OFFSET } from '../cost/dispatcher.ts';
-import { runCli, tempWorkspace, writeTensor } from '../testing/cli-harness.ts';
+import { runCli, tempWorkspace, writeTensor } from './cli-harness.ts';
 
 /**
  * The hand-worked case of hwgen/cost/layer.test.ts on a design with one 2×2 array and one 2-lane core.

@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { decodeNpy } from '../tensor/npy.ts';
 import { RUN_WAIT_OFFSET } from '../cost/dispatcher.ts';
-import { runCli, tempWorkspace, writeTensor } from '../testing/cli-harness.ts';
+import { runCli, tempWorkspace, writeTensor } from './cli-harness.ts';
 import { SIMULATORS } from '../../sim/registry.ts';
 import { POLICIES } from '../schedule/types.ts';
 
@@ -73,7 +73,7 @@ describe('cli: hwgen sim', () => {
     const out = at(`conv-${simulator}`);
     const run = await runCli('sim', at('conv.yaml'), '--simulator', simulator, '--trace', 'vcd', '-q', '--out', out);
     expect(run.code).toBe(0);
-    expect((await readdir(out)).sort()).toEqual(['c1.y.npy', 'c2.y.npy', 'result.json', 'waves']);
+    expect((await readdir(out)).sort()).toEqual(['.hwgen-output', 'c1.y.npy', 'c2.y.npy', 'result.json', 'waves']);
     expect((await readdir(join(out, 'waves'))).sort()).toEqual(['c1.vcd', 'c2.vcd']);
     const json = await result(out);
     expect(json.layers.map((l) => [l.name, l.checked, l.problems])).toEqual([['c1', true, []], ['c2', true, []]]);
@@ -90,7 +90,7 @@ describe('cli: hwgen sim, bad input (exit 2, one line, nothing written)', () => 
   const cases: [string, () => string[], () => string][] = [
     ['an unknown simulator', () => ['sim', at('tiny.yaml'), '--simulator', 'vcs', '--out', at('never')], () => "hwgen: option '--simulator <NAME>' argument 'vcs' is invalid. Allowed choices are verilator, icarus.\n"],
     ['an unknown trace format', () => ['sim', at('tiny.yaml'), '--trace', 'lxt', '--out', at('never')], () => "hwgen: option '--trace <FORMAT>' argument 'lxt' is invalid. Allowed choices are vcd, fst, none.\n"],
-    ['no --out', () => ['sim', at('tiny.yaml')], () => "hwgen: required option '-o, --out <DIR>' not specified\n"],
+    ['no workload: named first (--out has a default)', () => ['sim'], () => "hwgen: missing required argument 'CONFIG|WORKLOAD'\n"],
     ['a bad seed', () => ['sim', at('tiny.yaml'), '--seed', 'x', '--out', at('never')], () => 'hwgen: --seed: expected an integer in 0..4294967295 (got "x")\n'],
     ['a missing workload', () => ['sim', at('nope.yaml'), '--out', at('never')], () => `hwgen: ${at('nope.yaml')}: file not found\n`],
     ['a layer beyond the design\'s limits', () => ['sim', at('narrow.yaml'), at('tiny.yaml'), '--out', at('never')], () => 'hwgen: layer fc: limits.maxTheta: needs 4, the design allows 2\n'],

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
 import { generateAccelTop } from '../modules/accel/generator.ts';
 import { programOutputs } from '../host/program.ts';
-import { runCli, tempWorkspace, writeTensor } from '../testing/cli-harness.ts';
+import { runCli, tempWorkspace, writeTensor } from './cli-harness.ts';
 
 vi.mock('../../hwgen/flows/program-player.ts', async (importOriginal) => {
   const original = await importOriginal<typeof import('../flows/program-player.ts')>();

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
 import type { ModuleDescription } from '../arch/module.ts';
-import { runCli, tempWorkspace, writeTensor } from '../testing/cli-harness.ts';
+import { runCli, tempWorkspace, writeTensor } from './cli-harness.ts';
 
 vi.mock('../modules/accel/generator.ts', async (importOriginal) => {
   const original = await importOriginal<typeof import('../modules/accel/generator.ts')>();

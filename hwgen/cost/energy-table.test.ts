@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempWorkspace } from '../testing/cli-harness.ts';
+import { tempWorkspace } from '../cli/cli-harness.ts';
 import { energyTableFrom, loadEnergyTable } from './energy-table.ts';
 import { DEFAULT_ENERGY_PJ } from '../arch/events.ts';
 

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeNpy, readNpy } from '../tensor/npy.ts';
-import { runCli, tempWorkspace, writeTensor } from '../testing/cli-harness.ts';
+import { runCli, tempWorkspace, writeTensor } from '../cli/cli-harness.ts';
 
 const MODELS = join(import.meta.dirname, '..', '..', 'examples', 'models');
 const MODEL = join(MODELS, 'qcfs_fmnist_t4.onnx');

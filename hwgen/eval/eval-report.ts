@@ -43,9 +43,9 @@ export function evalJson(result: EvalResult, accelerator: Accelerator, seed: num
   };
 }
 
-/** Writes DIR whole or not at all. */
-export async function writeEvalDir(out: string, result: EvalResult, accelerator: Accelerator, seed: number): Promise<void> {
-  await writeDirAtomically(out, async (dir) => {
+/** Writes DIR whole or not at all; `inputs` are the files the command read, which DIR must not hold. */
+export async function writeEvalDir(out: string, result: EvalResult, accelerator: Accelerator, seed: number, inputs: readonly string[]): Promise<void> {
+  await writeDirAtomically(out, { command: 'eval', inputs }, async (dir) => {
     await writeFile(join(dir, 'eval.json'), prettyJson(evalJson(result, accelerator, seed)));
     await writeFile(join(dir, 'classes.npy'), encodeNpy(tensorOf('i4', [result.images.count], result.golden.classes)));
   });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { LayerSimResult } from '../flows/simulate.ts';
 import type { ResolvedWorkload } from '../workload/resolve.ts';
-import { runCli } from '../testing/cli-harness.ts';
+import { runCli } from '../cli/cli-harness.ts';
 import { tinyWorkspace } from './test-fixtures.ts';
 
 vi.mock('../flows/simulate.ts', async (importOriginal) => {

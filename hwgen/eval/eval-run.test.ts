@@ -14,7 +14,7 @@ import { importOnnx } from '../import/import-model.ts';
 import { POLICIES } from '../schedule/types.ts';
 import { encodeNpy, readNpy } from '../tensor/npy.ts';
 import { tensorOf } from '../tensor/tensor.ts';
-import { tempWorkspace } from '../testing/cli-harness.ts';
+import { tempWorkspace } from '../cli/cli-harness.ts';
 import { loadManifestFile } from '../workload/load-manifest.ts';
 import { resolveWorkload } from '../workload/resolve.ts';
 import { modelFromOnnx } from './eval-model.ts';

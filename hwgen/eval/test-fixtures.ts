@@ -30,7 +30,7 @@ export interface TinyWorkspace {
 /** Writes tiny.yaml (with the logits layer, or without it: then l1's levels classify), images.npy and labels.npy. */
 export async function tinyWorkspace(logits = true): Promise<TinyWorkspace> {
   const dir = await mkdtemp(join(tmpdir(), 'hwgen-eval-tiny-'));
-  // (not testing/cli-harness.ts: it imports the CLI, which imports this folder)
+  // (not cli/cli-harness.ts: it imports the CLI, which imports this folder)
   const write = <D extends DType>(name: string, dtype: D, shape: number[], data: DTypeData[D]) => writeFile(join(dir, name), encodeNpy(tensorOf(dtype, shape, data)));
   await write('w1.npy', 'i1', [2, 3], Int8Array.from([1, 0, 0, 0, 1, 1]));
   await write('w2.npy', 'i1', [2, 2], Int8Array.from([1, 0, 0, 1]));

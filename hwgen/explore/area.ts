@@ -12,6 +12,7 @@ import type { Accelerator } from '../config/load-config.ts';
 import { synthesize } from '../fpga/synth.ts';
 import { generateAccelTop } from '../modules/accel/generator.ts';
 import type { PointArea } from '../report/pareto-file.ts';
+import { removeOnInterrupt } from '../util/interrupts.ts';
 
 export interface MeasuredArea extends PointArea {
   /** Read from the synthesis cache rather than made now. */
@@ -26,11 +27,13 @@ export function totalCells(cells: Readonly<Record<string, number>>): number {
 export async function synthesizedArea(accelerator: Accelerator): Promise<MeasuredArea> {
   // synthesize writes a report folder; explore keeps only the figures, so the folder is scratch.
   const scratch = await mkdtemp(join(tmpdir(), 'hwgen-explore-synth-'));
+  const forgetScratch = removeOnInterrupt(scratch);
   try {
-    const result = await synthesize(accelerator, generateAccelTop(accelerator), { target: 'generic', out: join(scratch, 'synth') });
+    const result = await synthesize(accelerator, generateAccelTop(accelerator), { target: 'generic', out: join(scratch, 'synth'), inputs: [] });
     return { cells: totalCells(result.cells), memoryBits: result.memoryBits, cached: result.cached };
   } finally {
     await rm(scratch, { recursive: true, force: true });
+    forgetScratch();
   }
 }
 

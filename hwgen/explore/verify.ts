@@ -11,6 +11,7 @@ import type { SimulatorName } from '../../sim/types.ts';
 import type { Accelerator } from '../config/load-config.ts';
 import type { EventCounts } from '../arch/events.ts';
 import { simulateIntoDir } from '../flows/write-sim.ts';
+import { removeOnInterrupt } from '../util/interrupts.ts';
 import type { ResolvedWorkload } from '../workload/resolve.ts';
 import type { PointVerification } from '../report/pareto-file.ts';
 import { EXPLORE_SEED } from './point-cost.ts';
@@ -39,7 +40,8 @@ export function predictedCyclesOf(workload: ResolvedWorkload, layerCycles: Reado
 export async function verifyPoint(accelerator: Accelerator, workload: ResolvedWorkload, predictedCycles: number, dir: string, options: VerifyOptions): Promise<VerifiedPoint> {
   await mkdir(dir, { recursive: true });
   const workDir = await mkdtemp(join(tmpdir(), 'hwgen-explore-sim-'));
-  const result = await simulateIntoDir(accelerator, workload, dir, { policy: 'cost', seed: EXPLORE_SEED, simulator: options.simulator, trace: 'none', workDir, energyTable: options.energyTable });
+  const forgetWorkDir = removeOnInterrupt(workDir);
+  const result = await simulateIntoDir(accelerator, workload, dir, { policy: 'cost', seed: EXPLORE_SEED, simulator: options.simulator, trace: 'none', workDir, energyTable: options.energyTable }).finally(forgetWorkDir);
   const { total } = result;
   const problems = result.layers.flatMap((layer) => layer.problems);
   if (total.cycles !== predictedCycles) problems.push(`RTL ${total.cycles} cycles, the explorer's cost model ${predictedCycles}`);

@@ -16,38 +16,20 @@ import { existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acceleratorFrom } from '../config/load-config.ts';
 import { type GeneratedFile, type ModuleDescription, allFiles } from '../arch/module.ts';
 import { DRAIN_SWEEP_PORT, layerProgram, programBytes } from '../host/driver.ts';
-import type { GemmLayer } from '../workload/gemm-layer.ts';
-import { Rng } from '../util/rng.ts';
 import { generateAccelTop } from '../modules/accel/generator.ts';
-import { PROGRAM_TB_MODULE, playProgram, renderProgramTb } from './program-player.ts';
+import { PROGRAM_TB_MODULE, hangAsFailedCheck, playProgram, renderProgramTb } from './program-player.ts';
 import { runnerFor } from '../../sim/runner.ts';
 import type { SimulatorName, TraceFormat } from '../../sim/types.ts';
-import { ToolError } from '../errors.ts';
+import { CheckError, ToolError, exitCodeOf } from '../errors.ts';
 import { type WaveCheckResult, type WaveFault, accelTraceProbes, checkLayerWaveform, classifyDifference, explainFailure, layerRunPlan, parseTraceWindow } from './wave-check.ts';
 import { SIMULATORS } from '../../sim/registry.ts';
+import { WAVE_CHECK_ACCELERATOR, waveCheckLayer } from '../testing/wave-check-design.ts';
 
-const LIMITS = { maxK: 32, maxM: 16, maxInLevels: 7, maxBiasAbs: 1000, maxTheta: 1024 };
-const accelerator = acceleratorFrom(
-  { ann: { arrays: 1, rows: 3, cols: 4 }, snn: { cores: 2, lanes: 3 }, limits: LIMITS, buffers: { weightBytes: 256, activationBytes: 128, outputBytes: 64, scheduleEntries: 16, drainBytes: 1 } },
-  'wave_check',
-);
+const accelerator = WAVE_CHECK_ACCELERATOR;
 
-function tinyLayer(): GemmLayer {
-  const rng = new Rng(5);
-  const M = 7, K = 10, N = 12;
-  return {
-    name: 'l0', M, K, N, T: 4, inLevels: 7,
-    weights: Int8Array.from({ length: M * K }, () => rng.nextInt(-128, 127)),
-    input: Uint8Array.from({ length: K * N }, (_, i) => (i % N === 0 || rng.nextFloat() > 0.5 ? 0 : rng.nextInt(1, 7))),
-    bias: Int32Array.from({ length: M }, () => rng.nextInt(-300, 300)),
-    theta: Int32Array.from({ length: M }, () => rng.nextInt(1, 400)),
-  };
-}
-
-const layer = tinyLayer();
+const layer = waveCheckLayer();
 const { golden, prediction } = layerRunPlan(accelerator, layer, 'cost', 3);
 const program = programBytes(layerProgram(accelerator, layer, prediction.tiles.map(({ tile, schedule, weightKinds }) => ({ tile, schedule, weightKinds }))));
 const probes = accelTraceProbes(accelerator);
@@ -288,7 +270,23 @@ describe('a run that hangs', () => {
     const other = new Error('boom');
     expect(await explainFailure(other, { file, accelerator, layer, prediction, golden })).toBe(other);
     expect(await explainFailure(hang, { file: undefined, accelerator, layer, prediction, golden })).toBe(hang);
+    // The program player reports the hang as a failed check (exit 1), which explainFailure keeps a failed check.
+    const failedCheck = hangAsFailedCheck(hang);
+    expect(failedCheck).toBeInstanceOf(CheckError);
+    const explainedCheck = await explainFailure(failedCheck, { file, accelerator, layer, prediction, golden });
+    expect(explainedCheck).toBeInstanceOf(CheckError);
+    expect((explainedCheck as CheckError).message).toBe((explained as ToolError).message);
   }, 180_000);
+
+  it('the program player makes a wait that never ended a failed check (exit 1); other simulator failures stay tool errors', () => {
+    const hang = new ToolError('icarus', 'simulation failed (exit 1): program.bin record 7: done not seen in 100 cycles (stopped at program cycle 412)');
+    const failed = hangAsFailedCheck(hang);
+    expect(failed).toBeInstanceOf(CheckError);
+    expect(exitCodeOf(failed)).toBe(1);
+    expect((failed as CheckError).message).toBe('icarus: simulation failed (exit 1): program.bin record 7: done not seen in 100 cycles (stopped at program cycle 412)');
+    const crash = new ToolError('icarus', 'simulation failed (signal SIGSEGV): vvp crashed');
+    expect(hangAsFailedCheck(crash)).toBe(crash);
+  });
 });
 
 describe('parseTraceWindow', () => {

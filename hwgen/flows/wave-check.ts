@@ -18,7 +18,11 @@
  *   group), with the tile's start pulse as dispatcher cycle 0; every core's busy window (first input
  *   offered) and `done` against predictDispatch (wave-check/tile-run.ts). A column whose first input beat
  *   is late is `column-late`; other beats out of their cycle are `timing` (the first one of a stream, the
- *   rest follow from it).
+ *   rest follow from it);
+ * - the run control (wave-check/run-control.ts): `done` low outside its predicted one-cycle pulse (drain,
+ *   next tile's loads), `start` only while idle; and the output banks' registered read
+ *   (wave-check/bank-read.ts): between runs, `ob_rd_data` is the word addressed the cycle before, as the
+ *   cores' output beats wrote it. Neither shows in the captures the host reads back.
  *
  * A tile is checked whole when the waveform holds it from its start pulse to its predicted `done`. With a
  * dump window (+trace_from/+trace_to), a tile whose start pulse is in the window is checked as far as the

@@ -53,9 +53,9 @@ export interface GoldenRun {
   readonly gemms: readonly GemmLayer[];
 }
 
-/** Runs the golden model and writes its outputs into `outDir`, replacing it only when complete. */
-export async function writeGolden(workload: ResolvedWorkload, outDir: string, path: GoldenPath, progress: Progress): Promise<GoldenRun> {
-  return writeDirAtomically(outDir, async (dir) => {
+/** Runs the golden model and writes its outputs into `outDir`, replacing it only when complete; `inputs` are the files the command read. */
+export async function writeGolden(workload: ResolvedWorkload, outDir: string, path: GoldenPath, progress: Progress, inputs: readonly string[] = []): Promise<GoldenRun> {
+  return writeDirAtomically(outDir, { command: 'golden', inputs }, async (dir) => {
     const layers: ReturnType<typeof layerStats>[] = [];
     const gemms: GemmLayer[] = [];
     for (const result of runGolden(workload, path, progress)) {

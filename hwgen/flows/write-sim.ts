@@ -12,6 +12,7 @@ import { addEvents, type EventCounts, zeroEvents } from '../arch/events.ts';
 import { encodeNpy } from '../tensor/npy.ts';
 import { tensorOf } from '../tensor/tensor.ts';
 import { writeDirAtomically } from '../util/atomic-dir.ts';
+import { removeOnInterrupt } from '../util/interrupts.ts';
 import { prettyJson } from '../util/json.ts';
 import { HWGEN_VERSION } from '../version.ts';
 import type { ResolvedWorkload } from '../workload/resolve.ts';
@@ -128,13 +129,21 @@ export async function simulateIntoDir(accelerator: Accelerator, workload: Resolv
   return json;
 }
 
-/** `hwgen sim`'s folder, whole or not at all; the simulations' scratch folder is kept when a check failed. */
-export async function writeSim(accelerator: Accelerator, workload: ResolvedWorkload, outDir: string, options: Omit<SimOptions, 'workDir'>): Promise<SimRun> {
+/**
+ * `hwgen sim`'s folder, whole or not at all; the simulations' scratch folder is kept when a check failed.
+ * `inputs`: the files the command read (config, workload, energy table), which `outDir` must not hold.
+ */
+export async function writeSim(accelerator: Accelerator, workload: ResolvedWorkload, outDir: string, options: Omit<SimOptions, 'workDir'>, inputs: readonly string[] = []): Promise<SimRun> {
   const workDir = await mkdtemp(join(tmpdir(), 'hwgen-sim-'));
-  const result = await writeDirAtomically(outDir, (dir) => simulateIntoDir(accelerator, workload, dir, { ...options, workDir }));
-  if (result.total.checked) {
-    await rm(workDir, { recursive: true, force: true });
-    return { result };
+  const forgetWorkDir = removeOnInterrupt(workDir);
+  try {
+    const result = await writeDirAtomically(outDir, { command: 'sim', inputs }, (dir) => simulateIntoDir(accelerator, workload, dir, { ...options, workDir }));
+    if (result.total.checked) {
+      await rm(workDir, { recursive: true, force: true });
+      return { result };
+    }
+    return { result, workDir };
+  } finally {
+    forgetWorkDir();
   }
-  return { result, workDir };
 }

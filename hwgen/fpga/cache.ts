@@ -10,6 +10,8 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { removeAbandonedTemporaries, temporaryTag } from '../util/abandoned-temps.ts';
+import { removeOnInterrupt } from '../util/interrupts.ts';
 
 export function resolveFpgaCacheRoot(option?: string): string {
   const chosen = option ?? process.env.HWGEN_FPGA_CACHE;
@@ -40,11 +42,16 @@ export async function cacheLookup<T>(root: string, target: string, key: string):
   }
 }
 
-/** Stores `result` and the files `logs` (absolute paths) under the key; a half-written entry is never visible. */
+/**
+ * Stores `result` and the files `logs` (absolute paths) under the key; a half-written entry is never visible. The
+ * temporary's name holds our pid, so a later store can remove it if we are killed outright.
+ */
 export async function cacheStore(root: string, target: string, key: string, result: unknown, logs: readonly string[]): Promise<void> {
   const dir = join(root, target, key);
-  const temporary = `${dir}.tmp-${process.pid}-${Date.now().toString(36)}`;
+  await removeAbandonedTemporaries(join(root, target));
+  const temporary = `${dir}${temporaryTag()}${Date.now().toString(36)}`;
   await mkdir(temporary, { recursive: true });
+  const forgetTemporary = removeOnInterrupt(temporary);
   try {
     for (const log of logs) await copyFile(log, join(temporary, log.split('/').pop() ?? 'log'));
     await writeFile(join(temporary, RESULT_FILE), JSON.stringify(result));
@@ -53,6 +60,8 @@ export async function cacheStore(root: string, target: string, key: string, resu
   } catch (error) {
     await rm(temporary, { recursive: true, force: true });
     throw error;
+  } finally {
+    forgetTemporary();
   }
 }
 

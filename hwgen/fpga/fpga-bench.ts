@@ -90,7 +90,7 @@ async function runDesign(design: FpgaBenchDesign, dir: string, progress: Progres
   const layer = await zooGemmLayer(FPGA_BENCH_LAYER.network, FPGA_BENCH_LAYER.layer);
   const work = opsPerCycleOfGemms(accelerator, `${FPGA_BENCH_LAYER.network} ${FPGA_BENCH_LAYER.layer}`, [layer]);
   const done = progress.start(`${design.id}: yosys xc7`);
-  const xc7 = await synthesize(accelerator, top, { target: 'xc7', out: join(dir, `${design.id}-xc7`), work });
+  const xc7 = await synthesize(accelerator, top, { target: 'xc7', out: join(dir, `${design.id}-xc7`), inputs: [], work });
   done(`LUT ${xc7.total.lut}, BRAM36 ${xc7.total.bram}${xc7.cached ? ' (cached)' : ''}`);
   let ice40: SynthResult | string;
   // A design needing more LUT6s than the largest iCE40 has LUT4s cannot fit it: not worth a synthesis.
@@ -98,7 +98,7 @@ async function runDesign(design: FpgaBenchDesign, dir: string, progress: Progres
     ice40 = `not tried: ${thousands(xc7.total.lut)} LUTs on xc7, HX8K has ${thousands(HX8K_LUTS)}`;
   } else {
     const iceDone = progress.start(`${design.id}: yosys + nextpnr ice40`);
-    ice40 = await synthesize(accelerator, top, { target: 'ice40', out: join(dir, `${design.id}-ice40`), work });
+    ice40 = await synthesize(accelerator, top, { target: 'ice40', out: join(dir, `${design.id}-ice40`), inputs: [], work });
     iceDone(ice40.ice40?.part ?? 'does not fit');
   }
   const { ann } = accelerator.config;

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { Accelerator } from '../config/load-config.ts';
 import { type GeneratedFile, type ModuleDescription, allFiles } from '../arch/module.ts';
 import { writeDirAtomically } from '../util/atomic-dir.ts';
+import { removeOnInterrupt } from '../util/interrupts.ts';
 import { prettyJson } from '../util/json.ts';
 import { type Progress, silentProgress } from '../util/progress.ts';
 import { HWGEN_VERSION } from '../version.ts';
@@ -41,6 +42,8 @@ export interface SynthOptions {
   /** Ignore (and overwrite) a cached result. */
   readonly fresh?: boolean;
   readonly progress?: Progress;
+  /** The files the command read (the config, the workload), which `out` must not hold. */
+  readonly inputs?: readonly string[];
 }
 
 export interface FitReport {
@@ -170,6 +173,7 @@ export async function yosysReport(target: TargetName, top: ModuleDescription, ic
   const hit = options.fresh === true ? undefined : await cacheLookup<DesignReport>(root, bucket, key);
   if (hit !== undefined) return hit.result;
   const work = await mkdtemp(join(tmpdir(), 'hwgen-yosys-'));
+  const forgetWork = removeOnInterrupt(work);
   try {
     await writeSources(work, files);
     const run = await runYosys(target, work, files.map((file) => `rtl/${file.name}`), top.name, documentedParameters(top), target, ice40Options);
@@ -177,6 +181,7 @@ export async function yosysReport(target: TargetName, top: ModuleDescription, ic
     return run.report;
   } finally {
     await rm(work, { recursive: true, force: true });
+    forgetWork();
   }
 }
 
@@ -287,6 +292,7 @@ interface SynthJob {
 /** Runs the tools in a scratch folder and stores the result in the cache under `key`; returns the cache entry's folder. */
 async function synthesizeAndStore(job: SynthJob, root: string, key: string): Promise<{ result: CachedSynth; dir: string }> {
   const work = await mkdtemp(join(tmpdir(), 'hwgen-synth-'));
+  const forgetWork = removeOnInterrupt(work);
   try {
     await writeSources(work, job.files);
     const sources = job.files.map((file) => `rtl/${file.name}`);
@@ -299,6 +305,7 @@ async function synthesizeAndStore(job: SynthJob, root: string, key: string): Pro
     return { result, dir: join(root, job.target, key) };
   } finally {
     await rm(work, { recursive: true, force: true });
+    forgetWork();
   }
 }
 
@@ -345,7 +352,7 @@ export async function synthesize(accelerator: Accelerator, top: ModuleDescriptio
   if (hit !== undefined) job.progress.info(`${target}: cached result (${hit.dir})`);
 
   let result: SynthResult | undefined;
-  await writeDirAtomically(options.out, async (dir) => {
+  await writeDirAtomically(options.out, { command: 'synth', inputs: options.inputs ?? [] }, async (dir) => {
     await writeSources(dir, job.files);
     const entry = hit ?? (await synthesizeAndStore(job, root, key));
     await copyCachedLogs(entry.dir, dir);

@@ -5,6 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import { ToolError } from '../errors.ts';
+import { inOwnProcessGroup } from '../util/interrupts.ts';
 
 export type FpgaTool = 'yosys' | 'nextpnr-ice40';
 
@@ -42,7 +43,8 @@ export async function runFpgaTool(
 ): Promise<ToolRun> {
   const binary = toolBinary(tool);
   const began = performance.now();
-  const result = await execa(binary, [...args], { cwd: options.cwd, reject: false, all: true, stdin: 'ignore', timeout: options.timeoutMs ?? 3_600_000 });
+  // Detached, in its own process group, so an interrupt ends the tool's whole tree (hwgen/util/interrupts.ts).
+  const result = await inOwnProcessGroup(execa(binary, [...args], { cwd: options.cwd, reject: false, all: true, stdin: 'ignore', timeout: options.timeoutMs ?? 3_600_000, detached: true }));
   const ran = result.exitCode !== undefined || result.signal !== undefined || result.timedOut;
   if (!ran) throw missing(tool, binary, result.code);
   const output = result.all ?? '';
@@ -72,7 +74,7 @@ export function toolVersion(tool: FpgaTool): Promise<string> {
   let found = versions.get(binary);
   if (found === undefined) {
     found = (async () => {
-      const result = await execa(binary, tool === 'yosys' ? ['-V'] : ['--version'], { reject: false, all: true, stdin: 'ignore', timeout: 60_000 });
+      const result = await inOwnProcessGroup(execa(binary, tool === 'yosys' ? ['-V'] : ['--version'], { reject: false, all: true, stdin: 'ignore', timeout: 60_000, detached: true }));
       const ran = result.exitCode !== undefined || result.signal !== undefined || result.timedOut;
       if (!ran) throw missing(tool, binary, result.code);
       return (result.all ?? '').trim().split('\n')[0] ?? '';

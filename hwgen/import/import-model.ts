@@ -167,7 +167,8 @@ export async function importOnnx(modelFile: string, options: ImportOptions): Pro
   const first = network.layers[0];
   const name = basename(modelFile).replace(/\.onnx$/i, '') || 'imported';
 
-  return writeDirAtomically(options.out, async (dir) => {
+  const inputs = options.images === undefined ? [modelFile] : [modelFile, options.images];
+  return writeDirAtomically(options.out, { command: 'import', inputs }, async (dir) => {
     for (const q of classifier === undefined ? layers : [...layers, classifier]) {
       await writeFile(join(dir, `${q.layer.name}.w.npy`), encodeNpy(tensorOf('i1', q.layer.weightShape, q.weights)));
       await writeFile(join(dir, `${q.layer.name}.b.npy`), encodeNpy(tensorOf('i4', [q.bias.length], q.bias)));

@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runGolden } from '../flows/golden.ts';
 import { decodeNpy, encodeNpy } from '../tensor/npy.ts';
 import { tensorOf } from '../tensor/tensor.ts';
-import { runCli, tempWorkspace } from '../testing/cli-harness.ts';
+import { runCli, tempWorkspace } from '../cli/cli-harness.ts';
 import { Rng } from '../util/rng.ts';
 import { loadManifestFile } from '../workload/load-manifest.ts';
 import { resolveWorkload } from '../workload/resolve.ts';

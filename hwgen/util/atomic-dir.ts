@@ -3,34 +3,31 @@
  * which replaces the target only once complete. A failure or Ctrl-C leaves the old folder as it was.
  */
 import { mkdir, rename, rm } from 'node:fs/promises';
-import { rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { removeOnInterrupt } from './interrupts.ts';
+import { type OutputRequest, guardOutputDir, writeOutputMarker } from './output-guard.ts';
 
 function siblingName(target: string, tag: string): string {
   const unique = `${process.pid}-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e9).toString(36)}`;
   return join(dirname(target), `.${basename(target)}.${tag}-${unique}`);
 }
 
-export async function writeDirAtomically<T>(target: string, fill: (dir: string) => Promise<T>): Promise<T> {
-  await mkdir(dirname(target), { recursive: true });
+/** `output` names the command and its inputs: the guard refuses a target that is not hwgen's to replace. */
+export async function writeDirAtomically<T>(target: string, output: OutputRequest, fill: (dir: string) => Promise<T>): Promise<T> {
+  await guardOutputDir(target, output);
   const temporary = siblingName(target, 'tmp');
   await mkdir(temporary);
-  const cleanUpOnSignal = (): void => {
-    rmSync(temporary, { recursive: true, force: true });
-    process.exit(130);
-  };
-  process.once('SIGINT', cleanUpOnSignal);
-  process.once('SIGTERM', cleanUpOnSignal);
+  const forgetTemporary = removeOnInterrupt(temporary);
   try {
     const result = await fill(temporary);
+    await writeOutputMarker(temporary, output.command);
     await replaceDir(temporary, target);
     return result;
   } catch (error) {
     await rm(temporary, { recursive: true, force: true });
     throw error;
   } finally {
-    process.off('SIGINT', cleanUpOnSignal);
-    process.off('SIGTERM', cleanUpOnSignal);
+    forgetTemporary();
   }
 }
 

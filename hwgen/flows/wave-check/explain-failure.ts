@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ToolError } from '../../errors.ts';
+import { CheckError, ToolError } from '../../errors.ts';
 import { checkLayerWaveform } from './check.ts';
 import type { WaveCheckInput } from './check-types.ts';
 import { writeMismatchReport } from './mismatch-files.ts';
@@ -12,12 +12,13 @@ import { writeMismatchReport } from './mismatch-files.ts';
 /** The error with the waveform's first finding, and where its report is, added; else the error as it was. */
 export async function explainFailure(error: unknown, input: Omit<WaveCheckInput, 'file'> & { readonly file: string | undefined }): Promise<unknown> {
   const { file } = input;
-  if (!(error instanceof ToolError) || file === undefined || !existsSync(file)) return error;
+  if (!(error instanceof ToolError || error instanceof CheckError) || file === undefined || !existsSync(file)) return error;
   try {
     const result = await checkLayerWaveform({ ...input, file });
     if (result.findings.length === 0) return error;
     const report = await writeMismatchReport(dirname(file), result);
-    return new ToolError(error.tool, `${error.reason}; the waveform shows ${result.problems[0] ?? '?'}${report === undefined ? '' : ` (report: ${report})`}`);
+    const explanation = `; the waveform shows ${result.problems[0] ?? '?'}${report === undefined ? '' : ` (report: ${report})`}`;
+    return error instanceof ToolError ? new ToolError(error.tool, `${error.reason}${explanation}`) : new CheckError(`${error.message}${explanation}`);
   } catch {
     // The check is only there to explain: a waveform it cannot read leaves the simulator's error as it was.
     return error;

@@ -14,7 +14,9 @@ export type WaveFault =
   | ProtocolRule
   | 'column-late'
   | 'column-early'
-  | 'timing';
+  | 'timing'
+  | 'run-control'
+  | 'read-timing';
 
 /** What each fault is, for reports. */
 export const WAVE_FAULTS: Readonly<Record<WaveFault, string>> = {
@@ -27,6 +29,8 @@ export const WAVE_FAULTS: Readonly<Record<WaveFault, string>> = {
   'column-late': 'a core started a column late',
   'column-early': 'a core started a column early',
   timing: 'a beat or done out of its predicted cycle',
+  'run-control': 'done high outside its one-cycle pulse, or start while a run is in progress',
+  'read-timing': 'an output bank\'s read data not one cycle after its address',
 };
 
 /** Among findings in the same cycle, the lower rank comes first: the cause before its effects. */
@@ -44,6 +48,8 @@ const RANK: Readonly<Record<WaveFault, number>> = {
   'column-late': 3,
   'column-early': 3,
   timing: 4,
+  'run-control': 4,
+  'read-timing': 2,
 };
 
 export interface WaveFinding {

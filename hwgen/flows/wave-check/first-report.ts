@@ -23,7 +23,7 @@ export interface FirstReport {
 /** The report of `first`, one of `count` findings. */
 export async function reportFirst(input: WaveCheckInput, probes: AccelProbes, first: WaveFinding, count: number): Promise<FirstReport> {
   const core = first.core === undefined ? undefined : probes.cores[first.core];
-  const rows = windowRows(probes, core);
+  const rows = [...windowRows(probes, core), ...(first.fault === 'read-timing' ? bankReadRows(probes) : [])];
   const window = await readWindow(input.file, {
     clock: probes.clock,
     signals: rows,
@@ -53,6 +53,16 @@ function windowRows(probes: AccelProbes, core: CoreStreams | undefined): WindowS
     for (const field of stream.payload) rows.push({ label: field.label, signal: field.signal });
   }
   return rows;
+}
+
+/** The host's read of the output banks: address, core select and the data a cycle later. */
+function bankReadRows(probes: AccelProbes): WindowSignal[] {
+  const { bankRead } = probes;
+  return [
+    { label: 'ob_rd_core', signal: bankRead.core },
+    { label: 'ob_rd_addr', signal: bankRead.addr },
+    { label: 'ob_rd_data', signal: bankRead.data },
+  ];
 }
 
 /** The focus ± half, widened to the end of the finding's span (at most MAX_WINDOW cycles on). */

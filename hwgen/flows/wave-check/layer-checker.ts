@@ -9,13 +9,25 @@
  */
 import type { LayerPrediction } from '../../cost/layer.ts';
 import { PROTOCOL_RULES, type ProtocolViolation } from '../../../sim/waveform/protocol.ts';
-import { type NumberedCycle, SignalTable, StreamMonitor, type Transaction, openNumberedCycles, streamIndices } from '../../../sim/waveform/transactions.ts';
+import {
+  type NumberedCycle,
+  type NumberedWaveform,
+  type NumberedWaveformOptions,
+  SignalTable,
+  StreamMonitor,
+  type Transaction,
+  openNumberedCycles,
+  streamIndices,
+} from '../../../sim/waveform/transactions.ts';
+import { InputError } from '../../errors.ts';
 import { formatValue } from '../../../sim/waveform/values.ts';
 import type { StreamTransactions, WaveCheckInput, WaveCheckStats } from './check-types.ts';
 import type { Direction } from './contexts.ts';
 import type { FindingSink, WaveFinding } from './findings.ts';
 import { type AccelProbes, type CoreStreams, accelTraceProbes } from './probes.ts';
 import { type LayerContext, TileRun } from './tile-run.ts';
+import { RunControlCheck } from './run-control.ts';
+import { BankReadCheck } from './bank-read.ts';
 
 /** Violations of one protocol rule on one stream that are kept (the rest are counted). */
 const PROTOCOL_KEPT = 10;
@@ -46,7 +58,9 @@ export class LayerWaveChecker implements FindingSink {
   private current: TileRun | undefined;
   private readonly monitors: { input: StreamMonitor; output: StreamMonitor }[];
   private readonly table = new SignalTable();
-  private readonly index: { reset: number; cycle: number; start: number; done: number; inValid: number[] };
+  private readonly index: { reset: number; cycle: number; start: number; done: number; inValid: number[]; bankRead: { core: number; addr: number; data: number } | undefined };
+  private readonly runControl: RunControlCheck;
+  private readonly bankRead: BankReadCheck;
   private readonly kept: KeptBeat[][] | undefined;
   edges = 0;
   firstCycle: number | undefined;
@@ -68,13 +82,19 @@ export class LayerWaveChecker implements FindingSink {
       start: t.indexOf(this.probes.start),
       done: t.indexOf(this.probes.done),
       inValid: this.probes.cores.map((core) => t.indexOf(core.input.valid)),
+      bankRead: undefined,
     };
+    this.runControl = new RunControlCheck(this.probes, this, input.prediction.tiles, this.tileStarts);
+    this.bankRead = new BankReadCheck(this.probes.bankRead, this, this.probes.cores.length);
     const violation = (core: CoreStreams) => (v: ProtocolViolation) => this.protocolFinding(core, v);
     this.monitors = this.probes.cores.map((core) => ({
       input: new StreamMonitor(core.input, streamIndices(core.input, t), violation(core)),
       output: new StreamMonitor(core.output, streamIndices(core.output, t), violation(core)),
     }));
     this.kept = input.keepTransactions === true ? this.probes.cores.flatMap(() => [[], []]) : undefined;
+    // Last in the table, so that a waveform without them (written before they were probed) reads the rest the same.
+    const read = this.probes.bankRead;
+    this.index.bankRead = { core: t.indexOf(read.core), addr: t.indexOf(read.addr), data: t.indexOf(read.data) };
   }
 
   pathOf(signal: string): string {
@@ -110,10 +130,28 @@ export class LayerWaveChecker implements FindingSink {
   async run(): Promise<void> {
     const { input } = this;
     const numbering = { clock: this.probes.clock, reset: this.index.reset, counter: this.index.cycle, fst2vcd: input.fst2vcd };
-    const { cycles } = await openNumberedCycles(input.file, this.table, numbering);
+    const { cycles } = await this.openCycles(numbering);
     for await (const edge of cycles) this.edge(edge);
     this.endTile();
     this.reportMissingStarts();
+  }
+
+  /**
+   * The waveform's numbered edges. One written before the bank read port was probed lacks those signals: it is
+   * read without them, and the bank read is not checked.
+   */
+  private async openCycles(numbering: NumberedWaveformOptions): Promise<NumberedWaveform> {
+    try {
+      return await openNumberedCycles(this.input.file, this.table, numbering);
+    } catch (error) {
+      const { bankRead } = this.probes;
+      const missing = error instanceof InputError && [bankRead.core, bankRead.addr, bankRead.data].some((name) => error.field === `signal ${name}`);
+      if (!missing) throw error;
+      this.index.bankRead = undefined;
+      const older = new SignalTable();
+      for (const name of this.table.names.slice(0, -3)) older.indexOf(name);
+      return openNumberedCycles(this.input.file, older, numbering);
+    }
   }
 
   /** A tile whose predicted start the waveform holds, but whose start pulse never came. */
@@ -137,17 +175,40 @@ export class LayerWaveChecker implements FindingSink {
     this.firstCycle ??= edge.cycle;
     this.lastCycle = edge.cycle;
     const { values } = edge;
-    if (!edge.reset && values[this.index.start] === 1n) this.beginTile(edge.cycle);
+    if (!edge.reset && values[this.index.start] === 1n) this.startPulse(edge.cycle);
     const tile = this.current;
     if (tile !== undefined && tile.doneCycle === undefined && !edge.reset && values[this.index.done] === 1n && edge.cycle > tile.startCycle) tile.doneCycle = edge.cycle;
+    if (!edge.reset) this.checkRunControl(edge, tile);
     this.monitors.forEach((monitor, c) => {
       const inBeat = monitor.input.sample(edge);
       const outBeat = monitor.output.sample(edge);
       const core = tile?.cores[c];
       if (core !== undefined && core.firstOffer === undefined && !edge.reset && edge.cycle > tile!.startCycle && values[this.index.inValid[c]!] === 1n) core.firstOffer = edge.cycle;
       if (inBeat !== undefined) this.route(c, 'input', inBeat);
-      if (outBeat !== undefined) this.route(c, 'output', outBeat);
+      if (outBeat !== undefined) {
+        this.bankRead.write(c, outBeat.payload[0]!);
+        this.route(c, 'output', outBeat);
+      }
     });
+  }
+
+  /** A start pulse begins the next tile, unless a run is still in progress (a finding of its own). */
+  private startPulse(cycle: number): void {
+    if (this.runControl.startWhileRunning(cycle, this.current)) return;
+    this.bankRead.restart();
+    this.beginTile(cycle);
+  }
+
+  /** `done` low outside its pulse, and the bank read one cycle after its address while no run is in progress. */
+  private checkRunControl(edge: NumberedCycle, tile: TileRun | undefined): void {
+    const { values, cycle } = edge;
+    const fromTheStart = this.firstCycle !== undefined && this.firstCycle <= (this.tileStarts[0] ?? 0);
+    this.runControl.sampleDone(cycle, values[this.index.done]!, tile, fromTheStart);
+    const at = this.index.bankRead;
+    if (at === undefined) return;
+    // The address cycle (cycle − 1) from the run's done on: the last level was written at the edge before done.
+    const idle = tile?.doneCycle !== undefined && cycle - 1 >= Math.max(tile.predictedDone, tile.doneCycle);
+    this.bankRead.sample(cycle, { core: values[at.core]!, addr: values[at.addr]!, data: values[at.data]! }, idle, tile?.label ?? '');
   }
 
   private route(c: number, direction: Direction, beat: Transaction): void {

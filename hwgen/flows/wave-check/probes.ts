@@ -6,7 +6,7 @@
  */
 import type { Accelerator } from '../../config/load-config.ts';
 import { type CoreKind, type Machines, coreAt } from '../../arch/core-kinds.ts';
-import { type CoreParams, designOf } from '../../modules/accel/arch.ts';
+import { type CoreParams, accelTopWidths, designOf } from '../../modules/accel/arch.ts';
 import { addressBits } from '../../modules/snn-core/arch.ts';
 import { PROGRAM_TB_MODULE, type TraceProbe } from '../program-player.ts';
 import type { PayloadField, StreamInterface } from '../../../sim/waveform/protocol.ts';
@@ -39,6 +39,15 @@ export interface CoreStreams {
   readonly output: StreamInterface;
 }
 
+/** The host's read port of the output banks (registered: a word's data comes one cycle after its address). */
+export interface BankReadProbes {
+  readonly core: string;
+  readonly addr: string;
+  readonly data: string;
+  /** Levels per read word (R = buffers.drainBytes), level a·R + l in byte lane l. */
+  readonly levels: number;
+}
+
 export interface AccelProbes {
   readonly probes: TraceProbe[];
   readonly cores: CoreStreams[];
@@ -47,6 +56,7 @@ export interface AccelProbes {
   readonly cycle: string;
   readonly start: string;
   readonly done: string;
+  readonly bankRead: BankReadProbes;
   /** Waveform name → the design signal it copies (`hwgen_program_tb.dut.core[1].o_level`), for reports. */
   readonly pathOf: ReadonlyMap<string, string>;
 }
@@ -56,7 +66,7 @@ type Probe = (name: string, width: number, path: string) => string;
 
 /** The probes the program player copies for a waveform check of hwgen_accel_top, and the streams they form. */
 export function accelTraceProbes(accelerator: Accelerator): AccelProbes {
-  const { params, machines } = designOf(accelerator);
+  const { params, machines, buffers } = designOf(accelerator);
   const probes: TraceProbe[] = [];
   const pathOf = new Map<string, string>();
   const probe: Probe = (name, width, path) => {
@@ -67,7 +77,19 @@ export function accelTraceProbes(accelerator: Accelerator): AccelProbes {
   const start = probe('probe_start', 1, 'dut.start');
   const done = probe('probe_done', 1, 'dut.done');
   const cores = Array.from({ length: machines.annArrays + machines.snnCores }, (_, c) => coreStreams(c, machines, params, probe));
-  return { probes, cores, clock: `${TB}.clk`, reset: `${TB}.rst`, cycle: `${TB}.cycle`, start, done, pathOf };
+  const bankRead = bankReadProbes(accelerator, buffers.drainLevels, probe);
+  return { probes, cores, clock: `${TB}.clk`, reset: `${TB}.rst`, cycle: `${TB}.cycle`, start, done, bankRead, pathOf };
+}
+
+/** The drain's read port, probed after the cores' streams (so that the streams' probe order stays as it was). */
+function bankReadProbes(accelerator: Accelerator, levels: number, probe: Probe): BankReadProbes {
+  const widths = accelTopWidths(accelerator);
+  return {
+    core: probe('probe_ob_rd_core', widths.coreBits, 'dut.ob_rd_core'),
+    addr: probe('probe_ob_rd_addr', widths.outAddressBits, 'dut.ob_rd_addr'),
+    data: probe('probe_ob_rd_data', 8 * levels, 'dut.ob_rd_data'),
+    levels,
+  };
 }
 
 /** Core c's streams (the ANN arrays come first), probing its ports in the order the testbench declares them. */

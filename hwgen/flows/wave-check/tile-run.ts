@@ -16,6 +16,12 @@ export interface LayerContext {
   readonly findings: FindingSink;
 }
 
+/** `tile 1 (rows 0..6, columns 9..11)`: how findings name a tile. */
+export function tileLabel(index: number, prediction: TilePrediction): string {
+  const { tile } = prediction;
+  return `tile ${index} (rows ${tile.rowStart}..${tile.rowEnd - 1}, columns ${tile.colStart}..${tile.colEnd - 1})`;
+}
+
 export class TileRun implements TileContext {
   readonly cores: CoreRun[];
   readonly label: string;
@@ -32,7 +38,7 @@ export class TileRun implements TileContext {
   ) {
     const { tile, dispatch } = prediction;
     this.colStart = tile.colStart;
-    this.label = `tile ${index} (rows ${tile.rowStart}..${tile.rowEnd - 1}, columns ${tile.colStart}..${tile.colEnd - 1})`;
+    this.label = tileLabel(index, prediction);
     this.findings = layer.findings;
     const expectations = tileExpectations(layer.input, prediction, layer.probes.cores);
     this.cores = layer.probes.cores.map((streams, c) => new CoreRun(this, streams, expectations[c]!, dispatch.cores[c]?.start ?? 0));

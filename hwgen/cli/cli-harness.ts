@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { vi } from 'vitest';
-import { main } from '../cli/main.ts';
+import { main } from './main.ts';
 import { encodeNpy } from '../tensor/npy.ts';
 import type { DType, DTypeData } from '../tensor/tensor.ts';
 import { tensorOf } from '../tensor/tensor.ts';
