@@ -15,3 +15,14 @@ describe('--layers', () => {
     await expect(namesOf('resnet34', 'layer1?0.conv1')).rejects.toThrow('zoo:resnet34: layers: --layers names "layer1?0.conv1", which the workload does not have');
   });
 });
+
+describe('a WORKLOAD that is neither a file nor a zoo network', () => {
+  it('a bare word is answered with the zoo, not "file not found"', async () => {
+    await expect(loadWorkloadArg('vgg19')).rejects.toThrow('vgg19: no such file, zoo network or demo (the zoo: vgg16, resnet34, googlenet, bert-base; hwgen zoo lists them)');
+  });
+
+  it('a path stays a missing file', async () => {
+    await expect(loadWorkloadArg('nets/vgg19.yaml')).rejects.toThrow(/^nets\/vgg19\.yaml: /);
+    await expect(loadWorkloadArg('nets/vgg19.yaml')).rejects.not.toThrow(/zoo network/);
+  });
+});

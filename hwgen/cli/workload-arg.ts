@@ -45,11 +45,20 @@ function selectLayers(loaded: LoadedManifest, names: string): LoadedManifest {
   return { ...loaded, manifest: { ...loaded.manifest, layers: kept } };
 }
 
+/**
+ * A bare word that is neither a file nor a zoo network (`vgg19`): most likely a mistyped zoo name rather than a
+ * missing manifest, so the answer lists the zoo instead of saying "file not found".
+ */
+function looksLikeAName(arg: string): boolean {
+  return !existsSync(arg) && !arg.startsWith('zoo:') && findZooEntry(arg) === undefined && /^[A-Za-z0-9_-]+$/.test(arg);
+}
+
 export async function loadWorkloadArg(arg: string, options: WorkloadArgOptions = {}): Promise<LoadedManifest> {
   if (arg === DEMO_ARG && !existsSync(arg)) {
     const demo = { manifest: parseOrThrow(manifestSchema, demoWorkload(), 'demo workload'), file: 'demo workload', baseDir: '.' };
     return options.layers === undefined ? demo : selectLayers(demo, options.layers);
   }
+  if (looksLikeAName(arg)) throw new InputError(arg, '', `no such file, zoo network or demo (the zoo: ${ZOO.map((e) => e.name).join(', ')}; hwgen zoo lists them)`);
   const zooName = arg.startsWith('zoo:') ? arg.slice(4) : !existsSync(arg) && findZooEntry(arg) !== undefined ? arg : undefined;
   const loaded = zooName === undefined ? await loadManifestFile(arg) : zooWorkload(zooName);
   return options.layers === undefined ? loaded : selectLayers(loaded, options.layers);

@@ -2,7 +2,7 @@
  * The golden model on every image, a batch at a time (one workload per batch, so that 10 000 images need the memory
  * of a batch per thread): the class of each image, and the activation statistics summed over all of them.
  */
-import { type Progress, silentProgress } from '../util/progress.ts';
+import { type Progress, meterOf, silentProgress } from '../util/progress.ts';
 import { type LayerActivationStats, type LayerTally, activationStats, addTallies } from './activation-stats.ts';
 import { countEqual } from '../golden/classes.ts';
 import type { EvalImages } from './eval-inputs.ts';
@@ -42,6 +42,7 @@ export async function goldenEval(model: BatchModel, images: EvalImages, labels: 
   const classes = new Int32Array(images.count);
   const tallies: LayerTally[] = [];
   let correct = 0, done = 0;
+  const meter = meterOf(progress, { label: 'golden model', total: images.count, unit: 'images' });
   await runGoldenBatches(model, batchesOf(images, options.batchImages), options.jobs, (batch) => {
     const count = (batch.pixels.length * images.count) / images.data.length;
     const finished = progress.start(`golden model: images ${batch.from + 1}..${batch.from + count} of ${images.count}`);
@@ -51,7 +52,8 @@ export async function goldenEval(model: BatchModel, images: EvalImages, labels: 
       correct += countEqual(outcome.classes, labels.subarray(outcome.from));
       done += count;
       finished(`${done} of ${images.count} images done, ${correct} correct so far`);
+      meter.update(done);
     };
-  });
+  }).finally(() => meter.stop());
   return { classes, correct, layers: activationStats(tallies) };
 }

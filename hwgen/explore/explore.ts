@@ -8,10 +8,11 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SimulatorName } from '../../sim/types.ts';
 import { DEFAULT_ENERGY_PJ, type EventCounts } from '../arch/events.ts';
-import { designSummary } from '../report/build-report.ts';
+import { InputError } from '../errors.ts';
+import { designSummary, predictedLayers, utilisationOf } from '../report/build-report.ts';
 import { writeReport } from '../report/page.ts';
 import { prettyJson } from '../util/json.ts';
-import { type Progress, silentProgress } from '../util/progress.ts';
+import { type Progress, meterOf, silentProgress } from '../util/progress.ts';
 import type { LoadedManifest } from '../workload/load-manifest.ts';
 import { resolveWorkload } from '../workload/resolve.ts';
 import { HWGEN_VERSION } from '../version.ts';
@@ -21,7 +22,7 @@ import { type WorkloadVariant, withLevels, workloadVariant } from './levels.ts';
 import type { ParetoFile, ParetoPoint, PointArea, PointVerification } from '../report/pareto-file.ts';
 import { byObjectives, isoAreaComparisons, paretoFront } from './pareto.ts';
 import { type PointSpec, enumeratePoints, kindOf, pointId } from './points.ts';
-import type { PointCost } from './point-cost.ts';
+import { EXPLORE_SEED, type PointCost } from './point-cost.ts';
 import type { Space } from './space.ts';
 import { predictedCyclesOf, verifyPoint } from './verify.ts';
 
@@ -94,9 +95,11 @@ async function evaluateAll(points: readonly PointSpec[], variants: readonly Work
     return area;
   });
   let finished = 0;
+  const meter = meterOf(progress, { label: 'cost model of the points', total: points.length, unit: 'points' });
   const evaluateOne = async (spec: PointSpec): Promise<Evaluation> => {
     const outcome = await evaluator.evaluate(spec.accelerator.config, variants.findIndex((variant) => variant.T === spec.T));
     const label = `point ${++finished}/${points.length} ${spec.id}`;
+    meter.update(finished);
     if (outcome.kind === 'error') throw new Error(`cost model of ${spec.id}: ${outcome.message}`);
     if (outcome.kind === 'skip') {
       progress.info(`${label}: skipped (${outcome.reason})`);
@@ -109,6 +112,7 @@ async function evaluateAll(points: readonly PointSpec[], variants: readonly Work
     // In point order whatever order the workers finish in, so notes and files come out the same every run.
     return await Promise.all(points.map(evaluateOne));
   } finally {
+    meter.stop();
     await evaluator.close();
   }
 }
@@ -151,25 +155,43 @@ async function verifyFront(front: readonly EvaluatedPoint[], dir: string, option
   return { verified, failures: results.flatMap(({ failure }) => (failure === undefined ? [] : [failure])) };
 }
 
-/** report.html beside pareto.json: the Pareto plot and the iso-area table, the design summary of the fastest point. */
-async function writeExploreReport(dir: string, pareto: ParetoFile, evaluated: readonly EvaluatedPoint[], energyTable: Readonly<EventCounts> | undefined): Promise<void> {
+/**
+ * report.html beside pareto.json: the Pareto plot and the iso-area table, and the fastest front point's design
+ * with its layers as the cost model plans them (no RTL: the Layers table says "–" for measured cycles).
+ */
+async function writeExploreReport(dir: string, pareto: ParetoFile, evaluated: readonly EvaluatedPoint[], variants: readonly WorkloadVariant[], energyTable: Readonly<EventCounts> | undefined): Promise<void> {
   const fastest = pareto.points.find((point) => point.pareto) ?? pareto.points[0];
-  const accelerator = evaluated.find((point) => point.spec.id === fastest?.id)?.spec.accelerator;
-  if (accelerator === undefined) return;
+  const spec = evaluated.find((point) => point.spec.id === fastest?.id)?.spec;
+  if (spec === undefined) return;
+  const table = energyTable ?? DEFAULT_ENERGY_PJ;
+  const gemms = (variants.find((variant) => variant.T === spec.T)?.layers ?? []).map((layer) => layer.gemm);
+  const layers = predictedLayers(spec.accelerator, gemms, 'cost', EXPLORE_SEED, table);
   await writeReport(dir, {
-    title: `hwgen explore: ${pareto.space} on ${pareto.workload}`,
-    design: designSummary(accelerator),
-    layers: [],
-    utilisation: [],
-    energyTablePj: { ...(energyTable ?? DEFAULT_ENERGY_PJ) },
+    title: `hwgen explore: ${pareto.space} on ${pareto.workload} (layers: ${spec.id})`,
+    design: designSummary(spec.accelerator),
+    layers,
+    utilisation: utilisationOf(layers),
+    energyTablePj: { ...table },
     pareto,
+    tools: { hwgen: pareto.generator },
   });
+}
+
+/**
+ * A space without a single valid point has no front to show: that is a mistake in the space file (exit 2, naming
+ * it and the first reason), not an empty result.
+ */
+function refuseIfNoValidPoint(space: Space, valid: number, notes: readonly string[]): void {
+  if (valid > 0) return;
+  const first = notes[0] === undefined ? '' : `; first: ${notes[0]}`;
+  throw new InputError(space.file, '', `no valid design: every point is skipped or breaks a constraint${first}`);
 }
 
 export async function exploreSpace(options: ExploreOptions, dir: string): Promise<ExploreResult> {
   const progress = options.progress ?? silentProgress;
   const { space } = options;
   const enumeration = enumeratePoints(space);
+  refuseIfNoValidPoint(space, enumeration.points.length, enumeration.notes);
   progress.info(`${space.name}: ${enumeration.points.length} points on ${options.workload.manifest.name}, ${options.jobs} cost worker(s), ${options.toolJobs} yosys/simulator run(s) at a time`);
   const variants = await variantsOf(enumeration.points, options.workload, progress);
   const evaluations = await evaluateAll(enumeration.points, variants, options);
@@ -179,6 +201,7 @@ export async function exploreSpace(options: ExploreOptions, dir: string): Promis
     if (over !== undefined) notes.push(`${point.spec.id}: left out: ${over}`);
     return over === undefined;
   });
+  refuseIfNoValidPoint(space, evaluated.length, notes);
   const sorted = evaluated.map((point) => ({ point, summary: paretoPoint(point, false) })).sort((a, b) => byObjectives(a.summary, b.summary));
   const frontIds = paretoFront(sorted.map(({ summary }) => summary));
   const { verified, failures } = await verifyFront(sorted.map(({ point }) => point).filter((point) => frontIds.has(point.spec.id)), dir, options);
@@ -188,6 +211,6 @@ export async function exploreSpace(options: ExploreOptions, dir: string): Promis
     objectives: ['cycles', 'energyPj', 'area.cells'], points, isoArea: isoAreaComparisons(points, space.budgets),
   };
   await writeFile(join(dir, 'pareto.json'), prettyJson(pareto));
-  await writeExploreReport(dir, pareto, evaluated, options.energyTable);
+  await writeExploreReport(dir, pareto, evaluated, variants, options.energyTable);
   return { pareto, notes, candidates: enumeration.points.length, failures };
 }

@@ -4,7 +4,7 @@
  * it through the co-simulation harness (testbench/harness.ts: built once per content), and returns the captured
  * outputs and the marks.
  */
-import { constants as fsConstants, createWriteStream } from 'node:fs';
+import { closeSync, constants as fsConstants, createWriteStream, openSync } from 'node:fs';
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { execa } from 'execa';
 import { once } from 'node:events';
@@ -14,8 +14,13 @@ import { renderVerilog } from '../generate/render.ts';
 import { CaptureFile, type Captures, maskBytes, programGroups, programInputs, programOutputs } from '../host/program.ts';
 import type { SimulatorName, TraceFormat } from '../../sim/types.ts';
 import { type CosimRun, type CosimSpec, cosimulate } from '../../testbench/harness.ts';
+import { runOnInterrupt } from '../util/interrupts.ts';
+import { CheckError, ToolError } from '../errors.ts';
 
 export const PROGRAM_TB_MODULE = 'hwgen_program_tb';
+
+/** The testbench clock when the caller names none. */
+const DEFAULT_CLOCK_MHZ = 100;
 
 /**
  * A signal of the DUT copied into a testbench wire (`wire [width-1:0] name = path;`), so that a waveform
@@ -45,6 +50,8 @@ export interface PlayOptions {
   readonly sweepPort?: string;
   /** A wait longer than this many cycles is a failure (default 10^8). */
   readonly maxWait?: number;
+  /** Wall-clock limit of the simulation (default one hour): a mutant may loop without advancing the clock. */
+  readonly timeoutMs?: number;
   readonly trace?: TraceFormat;
   /** The waveform file's name in workDir (default waves.vcd / waves.fst). */
   readonly traceFile?: string;
@@ -55,6 +62,8 @@ export interface PlayOptions {
   /** Default: the whole run. */
   readonly traceWindow?: TraceWindow;
   readonly configHash: string;
+  /** The clock the testbench drives (default 100 MHz): a waveform's times are then the design's. */
+  readonly clockMHz?: number;
 }
 
 export interface PlayResult {
@@ -76,8 +85,13 @@ function sweepField(module: ModuleDescription, sweepPort: string | undefined): {
   return { sweepPort, sweepLsb: field.lsb, sweepWidth: field.port.width };
 }
 
+/** Half the clock period in ns, as the testbench writes it (1 ps is the time base's precision). */
+export function halfPeriodNs(clockMHz: number): string {
+  return String(Math.round(500_000 / clockMHz) / 1000);
+}
+
 /** The testbench text for a module: pure function of its port list (and the probes, which only a traced build uses). */
-export function renderProgramTb(module: ModuleDescription, waitPort: string, configHash: string, probes: readonly TraceProbe[] = [], sweepPort?: string): string {
+export function renderProgramTb(module: ModuleDescription, waitPort: string, configHash: string, probes: readonly TraceProbe[] = [], sweepPort?: string, clockMHz = DEFAULT_CLOCK_MHZ): string {
   findPort(module, waitPort);
   const inputs = programInputs(module.ports);
   const outputs = programOutputs(module.ports);
@@ -85,6 +99,8 @@ export function renderProgramTb(module: ModuleDescription, waitPort: string, con
   return renderVerilog('hwgen/flows/program_tb.v.hbs', {
     tbModule: PROGRAM_TB_MODULE,
     dut: module.name,
+    clockMHz,
+    halfPeriodNs: halfPeriodNs(clockMHz),
     waitPort,
     ...sweepField(module, sweepPort),
     inputBits: inputs.width,
@@ -153,6 +169,18 @@ async function releasePipe(file: string): Promise<void> {
 }
 
 /**
+ * releasePipe for an interrupt, synchronously: the writer's open() blocks a libuv thread, and the process cannot
+ * exit (it joins those threads) until a reader has come and gone.
+ */
+function releasePipeNow(file: string): void {
+  try {
+    closeSync(openSync(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK));
+  } catch {
+    // Already gone: nothing waits on it.
+  }
+}
+
+/**
  * The program goes to the simulator through a named pipe, generated tile by tile while the simulator plays the
  * tiles before: the host's work overlaps the simulation, and a layer's stimulus is never whole in memory or on disk.
  */
@@ -160,6 +188,7 @@ async function streamProgram(workDir: string, program: Iterable<Uint8Array>, run
   const pipe = join(workDir, 'program.bin');
   await rm(pipe, { force: true });
   await execa('mkfifo', [pipe]);
+  const forgetPipe = runOnInterrupt(() => releasePipeNow(pipe));
   const writing = writeProgram(pipe, program).then(
     () => undefined,
     (error: unknown) => error,
@@ -171,10 +200,23 @@ async function streamProgram(workDir: string, program: Iterable<Uint8Array>, run
     await releasePipe(pipe);
     await writing;
     throw error;
+  } finally {
+    forgetPipe();
   }
   const failed = await writing;
   if (failed !== undefined) throw failed;
   return sim;
+}
+
+/** The testbench's own stop when a WAIT never ends (program_tb.v.hbs): `record R: done not seen in N cycles`. */
+const WAIT_NEVER_ENDED = /record \d+: \w+ not seen in \d+ cycles/;
+
+/**
+ * A design that never raises what the program waits for has failed a check of the run-control protocol (exit 1),
+ * not the simulator (exit 2, a tool's failure): the testbench stopped it, at the cycle its message names.
+ */
+export function hangAsFailedCheck(error: unknown): unknown {
+  return error instanceof ToolError && WAIT_NEVER_ENDED.test(error.reason) ? new CheckError(error.message) : error;
 }
 
 export async function playProgram(module: ModuleDescription, program: Iterable<Uint8Array>, options: PlayOptions): Promise<PlayResult> {
@@ -184,11 +226,13 @@ export async function playProgram(module: ModuleDescription, program: Iterable<U
     simulator: options.simulator,
     workDir: options.workDir,
     design: [module],
-    testbench: { module: PROGRAM_TB_MODULE, text: renderProgramTb(module, waitPort, options.configHash, options.traceProbes, options.sweepPort) },
+    testbench: { module: PROGRAM_TB_MODULE, text: renderProgramTb(module, waitPort, options.configHash, options.traceProbes, options.sweepPort, options.clockMHz) },
     plusargs: playerPlusargs(options),
-    timeoutMs: 3_600_000,
+    timeoutMs: options.timeoutMs ?? 3_600_000,
     ...traceOptions(options),
-  }));
+  })).catch((error: unknown) => {
+    throw hangAsFailedCheck(error);
+  });
   const captures = new CaptureFile(sim.path('captures.hex'), await readFile(sim.path('captures.hex')));
   const marks = await sim.marks('marks.txt');
   return { captures, marks, cycles: Math.max(0, ...marks.values()), ...(sim.waveform === undefined ? {} : { waveform: sim.waveform }) };

@@ -18,9 +18,11 @@ import { DRAIN_SWEEP_PORT, type LayerProgram, type LayerReadback, layerProgram, 
 import type { PolicyName } from '../schedule/types.ts';
 import type { SimulatorName, TraceFormat } from '../../sim/types.ts';
 import { generateAccelTop } from '../modules/accel/generator.ts';
+import type { ModuleDescription } from '../arch/module.ts';
 import { type TraceScope, type TraceWindow, playProgram } from './program-player.ts';
 import { type WaveCheckResult, accelTraceProbes, checkLayerWaveform, explainFailure } from './wave-check.ts';
-import { type Progress, silentProgress } from '../util/progress.ts';
+import { meteredChunks } from '../util/metered-chunks.ts';
+import { type Progress, meterOf, silentProgress } from '../util/progress.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
 import { lowerToGemm } from '../workload/lower.ts';
 import type { ResolvedLayer, ResolvedWorkload } from '../workload/resolve.ts';
@@ -43,6 +45,12 @@ export interface SimOptions {
   readonly progress?: Progress;
   /** Simulator processes at once for layers with their own input (default 1). */
   readonly jobs?: number;
+  /** The RTL to simulate (default generateAccelTop(accelerator)): mutation testing (hwgen/bench/mutation.ts) swaps in a mutant. */
+  readonly top?: ModuleDescription | undefined;
+  /** A run waiting longer than this many cycles for `done` fails (default the program player's). */
+  readonly maxWait?: number | undefined;
+  /** Wall-clock limit of each layer's simulation in ms (default the program player's). */
+  readonly timeoutMs?: number | undefined;
 }
 
 export interface LayerSimResult {
@@ -153,10 +161,16 @@ export async function simulateGemm(accelerator: Accelerator, gemm: GemmLayer, la
   const workDir = join(options.workDir, `${String(layerIndex).padStart(3, '0')}-${gemm.name.replace(/[^A-Za-z0-9_.-]/g, '_')}`);
   // Waveform check: the testbench copies every core's streams into probes, and the waveform is checked below.
   const traceOptions = options.trace === 'none' ? {} : { traceProbes: accelTraceProbes(accelerator).probes, traceScope: options.traceScope ?? 'all', ...(options.traceWindow === undefined ? {} : { traceWindow: options.traceWindow }) };
-  const played = await playProgram(generateAccelTop(accelerator), program.chunks(), { simulator: options.simulator, workDir, trace: options.trace, configHash: accelerator.hash, sweepPort: DRAIN_SWEEP_PORT, ...traceOptions }).catch(async (error: unknown) => {
+  const limits = { ...(options.maxWait === undefined ? {} : { maxWait: options.maxWait }), ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) };
+  const top = options.top ?? generateAccelTop(accelerator);
+  const meter = meterOf(options.progress ?? silentProgress, { label: `simulating ${gemm.name}`, total: prediction.cycles, unit: 'cycles' });
+  const tileCycles = prediction.tiles.map((tile) => tile.loadCycles + 1 + tile.runCycles + tile.drainCycles);
+  const played = await playProgram(top, meteredChunks(program.chunks(), tileCycles, meter), { simulator: options.simulator, workDir, trace: options.trace, configHash: accelerator.hash, clockMHz: accelerator.config.clockMHz, sweepPort: DRAIN_SWEEP_PORT, ...limits, ...traceOptions }).catch(async (error: unknown) => {
     const file = options.trace === 'none' ? undefined : join(workDir, `waves.${options.trace}`);
     throw await explainFailure(error, { file, accelerator, layer: gemm, prediction, golden });
-  });
+  }).finally(() => meter.stop());
+  // Reading back and checking a large layer takes a while of its own: say so, lest the run look stuck.
+  options.progress?.info(`${gemm.name}: simulated ${played.cycles} cycles; reading back and checking the outputs, counters and events`);
   const readback = readLayer(program, played.captures, played.marks);
   const events = measuredEvents(program, readback, design);
   const outputs = outputProblems(gemm.name, readback.outputs, golden, gemm.N);

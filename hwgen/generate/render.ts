@@ -54,8 +54,15 @@ export function header(info: HeaderInfo, templateName: string): string {
   ].join('\n');
 }
 
-/** Renders the template at `name` (from the repository root) with `context`, prefixed by the generated-file header. */
+/**
+ * Every generated file, testbench or not, carries the same time base: a file without one takes the simulator's
+ * default (1 s in Icarus, 1 ps in Verilator, so one run showed two times), and Verilator refuses to mix files with
+ * and without one (TIMESCALEMOD), as soon as third-party IP that has one is compiled with ours.
+ */
+export const TIMESCALE = '`timescale 1ns / 1ps';
+
+/** Renders the template at `name` (from the repository root) with `context`, prefixed by the generated-file header and the time base. */
 export function renderVerilog(templateName: string, context: object, info: HeaderInfo): string {
   const body = template(templateName)(context).replace(/[ \t]+$/gm, '');
-  return `${header(info, templateName)}${body.endsWith('\n') ? body : `${body}\n`}`;
+  return `${header(info, templateName)}${TIMESCALE}\n${body.endsWith('\n') ? body : `${body}\n`}`;
 }

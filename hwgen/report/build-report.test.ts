@@ -20,7 +20,7 @@ import { tensorOf } from '../tensor/tensor.ts';
 import { prettyJson } from '../util/json.ts';
 import { lowerToGemm } from '../workload/lower.ts';
 import type { ResolvedWorkload } from '../workload/resolve.ts';
-import { type SimLayerJson, layerReportOf, reportFromSim } from './build-report.ts';
+import { type SimLayerJson, layerReportOf, predictedLayers, reportFromSim } from './build-report.ts';
 import { renderReport } from './page.ts';
 import { readSimResult, reportFromSimFolder, withoutWaveDrom } from './sim-folder.ts';
 import { sampleReport, smallConvWorkload } from './test-fixtures.ts';
@@ -142,5 +142,29 @@ describe('reportFromSimFolder', () => {
   it('drops the WaveDrom JSON from the text report only', () => {
     expect(withoutWaveDrom('a\nb')).toBe('a\nb');
     expect(withoutWaveDrom('a\nWaveDrom of the same cycles (x):\n{"signal":[]}\nb')).toBe('a\nb');
+  });
+});
+
+describe('predictedLayers (the explore report of a design point)', () => {
+  it('fills the Layers table from the cost model alone: predicted cycles, no RTL figures', () => {
+    const { gemms, plans } = plannedRun();
+    const layers = predictedLayers(ACCELERATOR, gemms, 'cost', 0);
+    expect(layers.map((layer) => [layer.name, layer.predictedCycles, layer.cycles, layer.checked])).toEqual([
+      ['c1', plans[0]!.prediction.cycles, undefined, undefined],
+      ['c2', plans[1]!.prediction.cycles, undefined, undefined],
+    ]);
+    const html = renderReport({ ...sampleReport(), layers });
+    expect(html).toMatch(/<th>c1<\/th>/);
+    expect(html).toMatch(/<th>c2<\/th>/);
+  });
+
+  it('carries the waveform findings a traced run recorded', () => {
+    const { gemms, plans } = plannedRun();
+    const params = designOf(ACCELERATOR).params;
+    const recorded = { ...recordOf(plans[0]!, 'c1'), waveCheck: {
+      checked: false, findings: 3, first: 'x', report: null,
+      edges: 0, firstCycle: undefined, lastCycle: undefined, tiles: 1, tilesChecked: 1, tilesPartial: 0, inputBeats: 0, outputBeats: 0, stallCycles: 0, columnsTimed: 0,
+    } };
+    expect(layerReportOf(gemms[0]!, plans[0]!.prediction, plans[0]!.golden, params, DEFAULT_ENERGY_PJ, recorded).waveFindings).toBe(3);
   });
 });

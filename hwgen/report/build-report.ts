@@ -41,6 +41,10 @@ export interface SimReportInput {
   /** Default: `<design> on <workload>`. */
   readonly title?: string;
   readonly network?: NetworkSummary;
+  /** Images of the batch the run computed. */
+  readonly inferences?: number;
+  /** Versions of the tools beyond hwgen (the simulator's, yosys'), tool → version line. */
+  readonly tools?: Readonly<Record<string, string>>;
 }
 
 
@@ -61,6 +65,7 @@ export function energyByEvent(events: Readonly<EventCounts>, table: Readonly<Eve
 export function layerReportOf(gemm: GemmLayer, prediction: LayerPrediction, golden: OutputValues, params: CoreParams, table: Readonly<EventCounts>, recorded?: SimLayerJson): LayerReport {
   const timeline = layerTimeline(gemm, prediction, golden, params);
   const simulated = recorded === undefined ? {} : { cycles: recorded.cycles, match: recorded.match, checked: recorded.checked };
+  const findings = recorded?.waveCheck?.findings;
   return {
     name: gemm.name,
     shape: { M: gemm.M, K: gemm.K, N: gemm.N },
@@ -71,7 +76,20 @@ export function layerReportOf(gemm: GemmLayer, prediction: LayerPrediction, gold
     cores: timeline.cores,
     phases: timeline.phases,
     energyPj: energyByEvent(prediction.events, table),
+    ...(findings === undefined ? {} : { waveFindings: findings }),
   };
+}
+
+/**
+ * Layers that were only predicted (no simulation: `hwgen explore`'s points), each planned as `hwgen sim` would run
+ * it with the policy and seed, on its own golden input: the Layers table, Gantt charts and energies of a design.
+ */
+export function predictedLayers(accelerator: Accelerator, gemms: readonly GemmLayer[], policy: PolicyName, seed: number, table: Readonly<EventCounts> = DEFAULT_ENERGY_PJ): LayerReport[] {
+  const params = designOf(accelerator).params;
+  return gemms.map((gemm) => {
+    const plan = layerRunPlan(accelerator, gemm, policy, seed, table);
+    return layerReportOf(gemm, plan.prediction, plan.golden, params, table);
+  });
 }
 
 /** Busy over total cycles per core, summed over the layers (total: the layers' predicted cycles). */
@@ -146,5 +164,7 @@ export function reportFromSim(input: SimReportInput): ReportData {
     ...(input.pareto === undefined ? {} : { pareto: input.pareto }),
     ...(input.mismatch === undefined ? {} : { mismatch: input.mismatch }),
     ...(input.network === undefined ? {} : { network: input.network }),
+    ...(input.inferences === undefined ? {} : { inferences: input.inferences }),
+    tools: { hwgen: result.generator, ...input.tools },
   };
 }

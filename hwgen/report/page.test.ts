@@ -17,7 +17,7 @@ describe('renderReport', () => {
   const html = renderReport(sampleReport());
 
   it('has every section and figure, in order', () => {
-    expect([...html.matchAll(/<section id="([^"]*)"/g)].map((m) => m[1])).toEqual(['summary', 'layers', 'schedule', 'utilisation', 'energy', 'resources', 'pareto', 'mismatch']);
+    expect([...html.matchAll(/<section id="([^"]*)"/g)].map((m) => m[1])).toEqual(['summary', 'glance', 'layers', 'schedule', 'utilisation', 'energy', 'resources', 'pareto', 'mismatch']);
     expect(figuresOf(html)).toEqual(SAMPLE_FIGURES);
   });
 

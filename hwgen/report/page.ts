@@ -1,7 +1,7 @@
 /**
  * report.html: one self-contained page (inline CSS and SVG, no script, no URL; a Content-Security-Policy that
  * forbids loading anything), a pure function of ReportData so that the same data gives the same bytes.
- * Sections: the design and run, the network (accuracy, when the run was a trained network), the layers, the schedule as a Gantt chart per layer, utilisation per core, the
+ * Sections: the design and run, the figures at a glance (latency, GOPS, power, fit, checks, tools), the network (accuracy, when the run was a trained network), the layers, the schedule as a Gantt chart per layer, utilisation per core, the
  * energy by event, the resource table, the Pareto plot of an explore run, and the waveform window of a mismatch.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -11,6 +11,7 @@ import { ganttChart, ganttMergeNote } from './gantt-chart.ts';
 import { isoAreaTable, paretoChart, paretoFrontTable } from './pareto-chart.ts';
 import type { LayerReport, MismatchSection, NetworkSummary, ReportData } from './report-data.ts';
 import { resourceTable } from './resource-table.ts';
+import { runFigureEntries } from './run-figures.ts';
 import { REPORT_CSS } from './report-style.ts';
 import { element, escapeText, integerText, voidElement } from './svg.ts';
 import { utilisationChart } from './utilisation-chart.ts';
@@ -32,8 +33,8 @@ function figure(chart: string, caption: string): string {
 
 const paragraph = (content: string, className?: string): string => element('p', className === undefined ? {} : { class: className }, [escapeText(content)]);
 
-function definitionList(entries: readonly (readonly [string, string])[]): string {
-  return element('dl', { class: 'summary' }, entries.flatMap(([term, value]) => [element('dt', {}, [escapeText(term)]), element('dd', {}, [escapeText(value)])]));
+function definitionList(entries: readonly (readonly [string, string])[], className = 'summary'): string {
+  return element('dl', { class: className }, entries.flatMap(([term, value]) => [element('dt', {}, [escapeText(term)]), element('dd', {}, [escapeText(value)])]));
 }
 
 function summarySection(data: ReportData): string {
@@ -47,6 +48,11 @@ function summarySection(data: ReportData): string {
   if (design.configHash !== undefined) entries.push(['config sha256', design.configHash]);
   if (run !== undefined) entries.push(['workload', run.workload], ['simulator', run.simulator], ['policy', `${run.policy} (seed ${run.seed})`], ['generator', run.generator]);
   return section('summary', 'Design and run', [definitionList(entries)]);
+}
+
+/** Latency, throughput, power, fit, checks and tools: what a reader asks first, numbers kept on one line. */
+function glanceSection(data: ReportData): string {
+  return section('glance', 'At a glance', [definitionList(runFigureEntries(data), 'summary figures')]);
 }
 
 function networkSection(network: NetworkSummary | undefined): string[] {
@@ -128,6 +134,7 @@ export function renderReport(data: ReportData): string {
   const body = [
     element('h1', {}, [escapeText(data.title)]),
     summarySection(data),
+    glanceSection(data),
     ...networkSection(data.network),
     layersSection(data.layers),
     scheduleSection(data.layers),

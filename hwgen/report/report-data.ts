@@ -4,6 +4,7 @@
  * `hwgen sim` folder (build-from-sim.ts) fills it; `hwgen explore` and the demo may fill parts of it.
  */
 import type { DesignReport } from '../fpga/report.ts';
+import type { Resources } from '../fpga/targets.ts';
 import type { ParetoFile } from './pareto-file.ts';
 import type { CoreKind } from '../schedule/types.ts';
 import type { WaveDromDiagram } from '../../sim/waveform/diagnostics.ts';
@@ -78,6 +79,8 @@ export interface LayerReport {
   readonly phases: readonly HostPhase[];
   /** Event name → pJ (predicted events × the energy table). */
   readonly energyPj: Readonly<Record<string, number>>;
+  /** Findings of the layer's waveform check; absent when the run was not traced. */
+  readonly waveFindings?: number;
 }
 
 /** Busy over total cycles of one core, over the whole run. */
@@ -88,11 +91,26 @@ export interface CoreUtilisation {
   readonly total: number;
 }
 
+/** Whether the synthesised design fits the target's part, and how much of it it takes. */
+export interface DeviceFit {
+  /** `xc7z020 (PYNQ-Z2)`. */
+  readonly part: string;
+  readonly fits: boolean;
+  /** Why not, when it does not fit (synth.json's `notFit`). */
+  readonly why?: string;
+  /** used ÷ capacity per resource the part has. */
+  readonly utilisation: Partial<Record<keyof Resources, number>>;
+}
+
 /** The resource table: yosys' per-module statistics of one synthesis. */
 export interface ResourceSection {
   /** `generic`, `xc7`, `ice40`: which units the resources are in. */
   readonly target: string;
   readonly report: DesignReport;
+  /** Absent for the generic target, which has no part. */
+  readonly fit?: DeviceFit;
+  /** Fmax after place and route (nextpnr-ice40), when measured. */
+  readonly fmax?: { readonly mhz: number; readonly from: string };
 }
 
 /** The waveform window around the first mismatch, as the waveform check reports it. */
@@ -122,4 +140,8 @@ export interface ReportData {
   readonly pareto?: ParetoFile;
   /** Present when a waveform check failed. */
   readonly mismatch?: MismatchSection;
+  /** Inferences the run computed (the batch's images); the run counts as one when absent. */
+  readonly inferences?: number;
+  /** Tool → its version line (`hwgen`, `verilator`, `yosys`, …), as the run used them. */
+  readonly tools?: Readonly<Record<string, string>>;
 }

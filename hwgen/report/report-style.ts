@@ -13,10 +13,11 @@ svg text { font: 11px system-ui, sans-serif; fill: #1d1d1f; }
 dl.summary { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 0; }
 dl.summary dt { color: #555; }
 dl.summary dd { margin: 0; font-family: ui-monospace, monospace; word-break: break-all; }
+dl.figures dd { word-break: normal; white-space: nowrap; font-variant-numeric: tabular-nums; overflow-x: auto; }
 table.data { border-collapse: collapse; margin: 8px 0 16px; font-size: 13px; }
 table.data caption { text-align: left; font-size: 12px; color: #555; padding-bottom: 4px; }
 table.data th, table.data td { border: 1px solid #ddd; padding: 2px 8px; text-align: left; }
-table.data td.num { text-align: right; font-variant-numeric: tabular-nums; }
+table.data td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.data td.params { font-family: ui-monospace, monospace; font-size: 11px; }
 table.data tr.bad, table.data tr.bad th { background: #fde8e8; }
 table.data tfoot tr { font-weight: 600; background: #f4f4f4; }

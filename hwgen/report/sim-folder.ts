@@ -90,6 +90,8 @@ export interface SimFolderOptions {
   readonly pareto?: ParetoFile;
   readonly title?: string;
   readonly network?: NetworkSummary;
+  readonly inferences?: number;
+  readonly tools?: Readonly<Record<string, string>>;
 }
 
 /** The report of the run in `dir` (a `hwgen sim` output folder) of `workload` on `accelerator`. */

@@ -6,7 +6,7 @@ import { Argument, type Command } from 'commander';
 import { WHOLE_LAYER } from '../../bench/neuroflex-rtl.ts';
 import { DEFAULT_RTL_ROWS, DEFAULT_RTL_SAMPLE, NEUROFLEX_DESIGNS, NEUROFLEX_RTL_DESIGNS, type NeuroflexOptions, neuroflexBench } from '../../bench/neuroflex.ts';
 import { InputError } from '../../errors.ts';
-import { parseCount } from '../count-arg.ts';
+import { parseCount } from '../../util/count-arg.ts';
 import { type Progress, silentProgress, stderrProgress } from '../../util/progress.ts';
 
 const BENCHMARKS: Record<string, (progress: Progress, options: NeuroflexOptions) => Promise<string>> = { neuroflex: neuroflexBench };

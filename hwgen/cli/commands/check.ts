@@ -25,7 +25,7 @@ import { decodeNpy } from '../../tensor/npy.ts';
 import { silentProgress, stderrProgress } from '../../util/progress.ts';
 import { lowerToGemm } from '../../workload/lower.ts';
 import { type ResolvedWorkload, resolveWorkload } from '../../workload/resolve.ts';
-import { parseSeed } from '../seed-arg.ts';
+import { parseSeed } from '../../util/seed-arg.ts';
 import { loadWorkloadArg } from '../workload-arg.ts';
 import { gemmOutputOrder } from '../../workload/batch.ts';
 

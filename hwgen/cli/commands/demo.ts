@@ -14,7 +14,7 @@ import { type Accelerator, defaultAccelerator } from '../../config/load-config.t
 import { edpChange, evaluatePolicy, throughputGain } from '../../cost/layer-compare.ts';
 import { designOf } from '../../cost/layer.ts';
 import { CheckError } from '../../errors.ts';
-import { parseCount } from '../count-arg.ts';
+import { parseCount } from '../../util/count-arg.ts';
 import { writeDesign } from '../../flows/write-design.ts';
 import { type GoldenStats, writeGolden } from '../../flows/write-golden.ts';
 import { type SimResultJson, simulateIntoDir } from '../../flows/write-sim.ts';
@@ -24,11 +24,14 @@ import type { PolicyName } from '../../schedule/types.ts';
 import { opsPerCycle } from '../../fpga/gops.ts';
 import { type SynthResult, synthesize } from '../../fpga/synth.ts';
 import { generateAccelTop } from '../../modules/accel/generator.ts';
-import { synthSummary } from './synth.ts';
+import { SYNTH_HEARTBEAT_NOTE, synthSummary } from './synth.ts';
 import { writeReport } from '../../report/page.ts';
 import { reportFromSimFolder } from '../../report/sim-folder.ts';
+import { resourceSectionOf } from '../../report/synth-section.ts';
+import { simulatorVersion } from '../../report/tool-versions.ts';
 import { writeDirAtomically } from '../../util/atomic-dir.ts';
-import { type Progress, stderrProgress } from '../../util/progress.ts';
+import { removeOnInterrupt } from '../../util/interrupts.ts';
+import { type Progress, stderrProgress, withHeartbeat } from '../../util/progress.ts';
 import type { GemmLayer } from '../../workload/gemm-layer.ts';
 import { type ReferenceBatch, REFERENCE_MODEL, importReferenceBatch, referenceFloatAccuracy } from '../../import/reference-network.ts';
 import { runGolden } from '../../flows/golden.ts';
@@ -170,14 +173,15 @@ function networkSummary(accuracy: Accuracy, cost: PolicyTotals, names: readonly 
 /** Runs the demo into `dir`, a temporary folder that becomes `finalOut` when complete. */
 async function runDemo(accelerator: Accelerator, dir: string, finalOut: string, images: number, progress: Progress): Promise<DemoRun> {
   const scratch = await mkdtemp(join(tmpdir(), 'hwgen-demo-'));
+  const forgetScratch = removeOnInterrupt(scratch);
   try {
     const imported = progress.start(`importing ${basename(REFERENCE_MODEL)} with ${images} test images`);
     const batch = await importReferenceBatch(dir, images);
     imported(`${batch.workload.layers.length} layers`);
     const { workload } = batch;
-    const { stats, gemms } = await writeGolden(workload, join(dir, 'golden'), 'ann', progress);
+    const { stats, gemms } = await writeGolden(workload, join(dir, 'golden'), 'ann', progress, []);
     const generated = progress.start('generating the RTL');
-    const files = await writeDesign(generateDesign(accelerator), join(dir, 'rtl'));
+    const files = await writeDesign(generateDesign(accelerator), join(dir, 'rtl'), []);
     generated(`${files.length} files`);
     await mkdir(join(dir, 'sim'));
     // Interfaces only: the streams the waveform check reads, a few tens of MB instead of gigabytes for the batch.
@@ -189,11 +193,12 @@ async function runDemo(accelerator: Accelerator, dir: string, finalOut: string, 
     const levels = gemms.map((gemm) => fireLevels(gemm));
     const [cost, ann, random] = (['cost', 'ann', 'random'] as const).map((policy) => policyTotals(gemms, levels, accelerator, policy)) as [PolicyTotals, PolicyTotals, PolicyTotals];
     compared();
-    const synth = await synthesize(accelerator, generateAccelTop(accelerator), { target: DEMO_TARGET, out: join(dir, 'synth'), finalOut: join(finalOut, 'synth'), work: opsPerCycle(accelerator, workload, 'cost', DEMO_SEED), progress });
+    const synth = await withHeartbeat(progress, `synthesis for ${DEMO_TARGET}`, SYNTH_HEARTBEAT_NOTE, () => synthesize(accelerator, generateAccelTop(accelerator), { target: DEMO_TARGET, out: join(dir, 'synth'), inputs: [], finalOut: join(finalOut, 'synth'), work: opsPerCycle(accelerator, workload, 'cost', DEMO_SEED), progress }));
     const network = networkSummary(accuracy, cost, workload.layers.map((layer) => layer.spec.name));
     const reported = progress.start('writing report.html');
-    const resources = { target: DEMO_TARGET, report: synth };
-    await writeReport(dir, await reportFromSimFolder(join(dir, 'sim'), accelerator, workload, { resources, network, title: `hwgen demo: ${accelerator.config.name} on ${workload.name} (${images} Fashion-MNIST test images)` }));
+    const resources = resourceSectionOf(synth);
+    const tools = { ...(await simulatorVersion('verilator')), ...synth.tools };
+    await writeReport(dir, await reportFromSimFolder(join(dir, 'sim'), accelerator, workload, { resources, network, inferences: images, tools, title: `hwgen demo: ${accelerator.config.name} on ${workload.name} (${images} Fashion-MNIST test images)` }));
     reported();
     const comparison = [
       `cost schedule: ${cost.cycles} cycles, EDP ${cost.edpJs.toExponential(3)} J·s`,
@@ -203,6 +208,7 @@ async function runDemo(accelerator: Accelerator, dir: string, finalOut: string, 
     return { stats, sim, synth, network, comparison };
   } finally {
     await rm(scratch, { recursive: true, force: true });
+    forgetScratch();
   }
 }
 
@@ -218,7 +224,7 @@ export function registerDemo(program: Command): void {
       const { ann, snn } = accelerator.config;
       const progress = stderrProgress('demo');
       progress.info(`design ${accelerator.config.name}: ${ann.arrays} ANN array(s) of ${ann.rows}x${ann.cols}, ${snn.cores} SNN core(s) of ${snn.lanes} lanes, ${accelerator.accumulatorBits}-bit accumulators`);
-      const { stats, sim, synth, network, comparison } = await writeDirAtomically(options.out, (dir) => runDemo(accelerator, dir, options.out, images, progress));
+      const { stats, sim, synth, network, comparison } = await writeDirAtomically(options.out, { command: 'demo', inputs: [] }, (dir) => runDemo(accelerator, dir, options.out, images, progress));
       const networkText = network.map(([term, value]) => `  ${term}: ${value}`).join('\n');
       process.stdout.write(
         `Golden model (${stats.workload}, ${images} images):\n${goldenTable(stats)}\n\nThe accelerator on Verilator (cost schedule) against the golden and cost models:\n${simTable(sim)}\n\nThe network:\n${networkText}\n\n${comparison}\n\nSynthesis (yosys):\n${synthSummary(synth, join(options.out, 'synth'))}\nWorkload, RTL, golden and RTL outputs, result.json, waveforms, synthesis and report.html in ${options.out}\n`,

@@ -7,7 +7,7 @@
 import { type Command, Option } from 'commander';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import { loadAccelerator } from '../../config/load-config.ts';
 import { CheckError } from '../../errors.ts';
 import { type EvalModel, modelFromOnnx, modelFromWorkload } from '../../eval/eval-model.ts';
@@ -20,14 +20,15 @@ import { POLICIES, type PolicyName } from '../../schedule/types.ts';
 import type { SimulatorName } from '../../../sim/types.ts';
 import { SIMULATORS } from '../../../sim/registry.ts';
 import { silentProgress, stderrProgress } from '../../util/progress.ts';
-import { parseSeed } from '../seed-arg.ts';
-import { parseCount } from '../count-arg.ts';
+import { removeOnInterrupt } from '../../util/interrupts.ts';
+import { parseSeed } from '../../util/seed-arg.ts';
+import { parseCount } from '../../util/count-arg.ts';
 import { loadWorkloadArg } from '../workload-arg.ts';
 
 interface EvalCommandOptions {
   images: string;
   labels: string;
-  out: string;
+  out?: string;
   rtl: string;
   config?: string;
   costImages: string;
@@ -59,17 +60,21 @@ async function runEvalCommand(modelArg: string, options: EvalCommandOptions): Pr
   const accelerator = await loadAccelerator(options.config);
   const progress = options.quiet === true ? silentProgress : stderrProgress('eval');
   const scratch = await mkdtemp(join(tmpdir(), 'hwgen-eval-'));
+  const forgetScratch = removeOnInterrupt(scratch);
   try {
     const loaded = progress.start(`reading ${modelArg}`);
     const model = await loadModel(modelArg, scratch);
     loaded(`${model.template.layers.length} layers, ${model.classes} classes`);
     const result = await runEval(model, { images: options.images, labels: options.labels, accelerator, rtlImages, costImages, batchImages, jobs, policy: options.policy, seed, simulator: options.simulator, workDir: scratch, progress });
-    await writeEvalDir(options.out, result, accelerator, seed);
+    const inputs = [modelArg, options.images, options.labels, ...(options.config === undefined ? [] : [options.config])];
+    const out = options.out ?? `rtl-out/eval/${basename(modelArg, extname(modelArg))}`;
+    await writeEvalDir(out, result, accelerator, seed, inputs);
     for (const line of summaryLines(result)) process.stdout.write(`${line}\n`);
-    process.stdout.write(`-> ${join(options.out, 'eval.json')}\n`);
-    checkRtl(result.rtl, join(options.out, 'eval.json'));
+    process.stdout.write(`-> ${join(out, 'eval.json')}\n`);
+    checkRtl(result.rtl, join(out, 'eval.json'));
   } finally {
     await rm(scratch, { recursive: true, force: true });
+    forgetScratch();
   }
 }
 
@@ -80,7 +85,7 @@ export function registerEval(program: Command): void {
     .argument('<MODEL>', 'ONNX model (.onnx, imported as hwgen import does) or workload (manifest, zoo name, demo) whose last layer classifies')
     .requiredOption('--images <X.npy>', 'uint8 images [N,C,H,W] ([N,K] for a model that starts with a gemm)')
     .requiredOption('--labels <Y.npy>', 'labels [N], int32 or uint8, each 0..classes-1')
-    .requiredOption('-o, --out <DIR>', 'output folder (replaced only when complete)')
+    .option('-o, --out <DIR>', 'output folder (replaced only when complete; default rtl-out/eval/<model name>)')
     .option('--rtl <N>', 'run the first N images through the RTL', '0')
     .option('--config <CONFIG>', 'accelerator config (YAML/JSON) for the RTL and the cost model (default: the built-in design)')
     .option('--cost-images <N>', 'images the cost model predicts as one batch, for the per-image figures (0: none)', String(DEFAULT_COST_IMAGES))

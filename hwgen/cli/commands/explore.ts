@@ -14,6 +14,7 @@ import { loadSpace } from '../../explore/space.ts';
 import { frontTable, isoAreaTable } from '../../explore/tables.ts';
 import { writeDirAtomically } from '../../util/atomic-dir.ts';
 import { silentProgress, stderrProgress } from '../../util/progress.ts';
+import { workloadFiles } from '../../workload/load-manifest.ts';
 import { loadWorkloadArg } from '../workload-arg.ts';
 import { DEFAULT_SIMULATOR, SIMULATORS } from '../../../sim/registry.ts';
 
@@ -80,7 +81,8 @@ async function runExplore(spaceFile: string, workloadArg: string, options: Explo
   const energyTable = options.energy === undefined ? undefined : await loadEnergyTable(options.energy);
   const progress = options.quiet === true ? silentProgress : stderrProgress('explore');
   const out = options.out ?? `rtl-out/explore/${space.name}`;
-  const result = await writeDirAtomically(out, (dir) =>
+  const inputs = [spaceFile, ...(options.energy === undefined ? [] : [options.energy]), ...workloadFiles(workload)];
+  const result = await writeDirAtomically(out, { command: 'explore', inputs }, (dir) =>
     exploreSpace({ space, workload, verifyWorkload, simulator: options.simulator, jobs, toolJobs, energyTable, progress }, dir),
   );
   process.stdout.write(summary(result, out, options.simulator));

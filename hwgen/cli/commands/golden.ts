@@ -1,13 +1,14 @@
-/** `hwgen golden WORKLOAD --out DIR`: the golden model's outputs and per-column statistics. */
+/** `hwgen golden WORKLOAD [--out DIR]`: the golden model's outputs and per-column statistics. */
 import { type Command, Option } from 'commander';
 import type { GoldenPath } from '../../flows/golden.ts';
 import { writeGolden } from '../../flows/write-golden.ts';
 import { stderrProgress, silentProgress } from '../../util/progress.ts';
+import { workloadFiles } from '../../workload/load-manifest.ts';
 import { resolveWorkload } from '../../workload/resolve.ts';
 import { loadWorkloadArg } from '../workload-arg.ts';
 
 interface GoldenOptions {
-  out: string;
+  out?: string;
   path: GoldenPath;
   layers?: string;
   quiet?: boolean;
@@ -18,15 +19,17 @@ export function registerGolden(program: Command): void {
     .command('golden')
     .description('run WORKLOAD (a manifest, or a zoo name like vgg16) through the golden model; write <layer>.y.npy and stats.json')
     .argument('<WORKLOAD>', 'workload manifest (YAML/JSON) or zoo network name')
-    .requiredOption('-o, --out <DIR>', 'output folder (replaced only when complete)')
+    .option('-o, --out <DIR>', 'output folder (replaced only when complete; default rtl-out/golden/<workload name>)')
     .addOption(new Option('--path <PATH>', 'which implementation of the contract computes the outputs').choices(['ann', 'snn']).default('ann'))
     .option('--layers <NAMES>', 'comma-separated layer names to run (layers that take their own input)')
     .option('-q, --quiet', 'no progress lines')
     .action(async (workloadArg: string, options: GoldenOptions) => {
-      const workload = await resolveWorkload(await loadWorkloadArg(workloadArg, { layers: options.layers }));
+      const loaded = await loadWorkloadArg(workloadArg, { layers: options.layers });
+      const workload = await resolveWorkload(loaded);
       const progress = options.quiet === true ? silentProgress : stderrProgress('golden');
-      const { stats } = await writeGolden(workload, options.out, options.path, progress);
+      const out = options.out ?? `rtl-out/golden/${workload.name}`;
+      const { stats } = await writeGolden(workload, out, options.path, progress, workloadFiles(loaded));
       const { macs, spikes, fires } = stats.totals;
-      process.stdout.write(`${workload.name}: ${stats.layers.length} layers, ${macs} MACs, ${spikes} input spikes, ${fires} output spikes -> ${options.out}\n`);
+      process.stdout.write(`${workload.name}: ${stats.layers.length} layers, ${macs} MACs, ${spikes} input spikes, ${fires} output spikes -> ${out}\n`);
     });
 }

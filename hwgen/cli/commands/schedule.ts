@@ -17,7 +17,7 @@ import { type Progress, silentProgress, stderrProgress } from '../../util/progre
 import { prettyJson } from '../../util/json.ts';
 import type { GemmLayer } from '../../workload/gemm-layer.ts';
 import { resolveWorkload } from '../../workload/resolve.ts';
-import { parseSeed } from '../seed-arg.ts';
+import { parseSeed } from '../../util/seed-arg.ts';
 import { loadWorkloadArg } from '../workload-arg.ts';
 
 

@@ -1,5 +1,5 @@
 /**
- * `hwgen sim [CONFIG] WORKLOAD --out DIR`: every layer through the generated accelerator on a simulator, the
+ * `hwgen sim [CONFIG] WORKLOAD [--out DIR]`: every layer through the generated accelerator on a simulator, the
  * host protocol driving it (hwgen/host/), checked against the golden model and the exact cost model.
  * Exit 1 when any output level, cycle count, counter or event differs.
  */
@@ -9,20 +9,25 @@ import { loadEnergyTable } from '../../cost/energy-table.ts';
 import { refuseLayersTheDesignCannotRun } from '../../cost/layer-limits.ts';
 import { CheckError } from '../../errors.ts';
 import { writeSim } from '../../flows/write-sim.ts';
+import { writeJunit } from '../../report/junit.ts';
+import { writeReport } from '../../report/page.ts';
+import { reportFromSimFolder } from '../../report/sim-folder.ts';
+import { simulatorVersion } from '../../report/tool-versions.ts';
 import { mismatchFiles, parseTraceWindow } from '../../flows/wave-check.ts';
 import type { TraceScope } from '../../flows/program-player.ts';
 import type { PolicyName } from '../../schedule/types.ts';
 import type { SimulatorName, TraceFormat } from '../../../sim/types.ts';
 import { silentProgress, stderrProgress } from '../../util/progress.ts';
+import { workloadFiles } from '../../workload/load-manifest.ts';
 import { resolveWorkload } from '../../workload/resolve.ts';
-import { parseSeed } from '../seed-arg.ts';
-import { parseCount } from '../count-arg.ts';
+import { parseSeed } from '../../util/seed-arg.ts';
+import { parseCount } from '../../util/count-arg.ts';
 import { loadWorkloadArg } from '../workload-arg.ts';
 import { POLICIES } from '../../schedule/types.ts';
 import { DEFAULT_SIMULATOR, SIMULATORS } from '../../../sim/registry.ts';
 
 interface SimCommandOptions {
-  out: string;
+  out?: string;
   policy: PolicyName;
   simulator: SimulatorName;
   seed: string;
@@ -33,6 +38,8 @@ interface SimCommandOptions {
   layers?: string;
   jobs: string;
   quiet?: boolean;
+  junit?: string;
+  report?: boolean;
 }
 
 export function registerSim(program: Command): void {
@@ -42,7 +49,7 @@ export function registerSim(program: Command): void {
     .usage('[options] [CONFIG] WORKLOAD')
     .argument('<CONFIG|WORKLOAD>', 'accelerator config (YAML/JSON) when a WORKLOAD follows, else the WORKLOAD')
     .argument('[WORKLOAD]', 'workload manifest (YAML/JSON) or zoo network name')
-    .requiredOption('-o, --out <DIR>', 'output folder (replaced only when complete)')
+    .option('-o, --out <DIR>', 'output folder (replaced only when complete; default rtl-out/sim/<workload name>)')
     .addOption(new Option('--policy <POLICY>', 'column schedule').choices(POLICIES).default('cost'))
     .addOption(new Option('--simulator <NAME>', 'simulator').choices(SIMULATORS).default(DEFAULT_SIMULATOR))
     .option('--seed <N>', 'seed of the random policy', '0')
@@ -53,6 +60,8 @@ export function registerSim(program: Command): void {
     .option('--layers <NAMES>', "comma-separated layer names to run (layers that take their own input); * is a wildcard: 'conv*'")
     .option('-j, --jobs <N>', 'simulator processes at once for layers that take their own input (chained layers run in order)', '1')
     .option('-q, --quiet', 'no progress lines')
+    .option('--junit <FILE>', 'also write the checks as a JUnit XML report, one test case per layer (for CI)')
+    .option('--report', 'also write DIR/report.html: figures at a glance, schedules, energy, and the first mismatch\'s waveform window')
     .action(runSim);
 }
 
@@ -63,29 +72,37 @@ async function runSim(first: string, second: string | undefined, options: SimCom
   const traceWindow = options.traceWindow === undefined ? undefined : parseTraceWindow(options.traceWindow);
   const accelerator = await loadAccelerator(configFile);
   const energyTable = await loadEnergyTable(options.energy);
-  const workload = await resolveWorkload(await loadWorkloadArg(workloadArg, { layers: options.layers }));
+  const loaded = await loadWorkloadArg(workloadArg, { layers: options.layers });
+  const workload = await resolveWorkload(loaded);
+  const inputs = [...[configFile, options.energy].filter((file) => file !== undefined), ...workloadFiles(loaded)];
   refuseLayersTheDesignCannotRun(accelerator, workload.layers, '--layers');
   const progress = options.quiet === true ? silentProgress : stderrProgress('sim');
-  const { result, workDir } = await writeSim(accelerator, workload, options.out, {
+  const out = options.out ?? `rtl-out/sim/${workload.name}`;
+  const { result, workDir } = await writeSim(accelerator, workload, out, {
     policy: options.policy, seed, simulator: options.simulator, trace: options.trace, energyTable, progress,
     traceScope: options.traceScope, traceWindow, jobs,
-  });
+  }, inputs);
   const { total } = result;
+  if (options.junit !== undefined) await writeJunit(options.junit, result);
+  if (options.report === true) {
+    const tools = await simulatorVersion(options.simulator);
+    await writeReport(out, await reportFromSimFolder(out, accelerator, workload, { energyTable, tools }));
+  }
   process.stdout.write(
     `${workload.name} on ${accelerator.config.name} (${options.simulator}, policy ${options.policy}): ${result.layers.length} layers, ` +
       `${total.cycles} cycles (predicted ${total.predictedCycles}), ${(total.energyPj / 1e6).toFixed(3)} µJ, ` +
-      `outputs ${total.match ? 'match' : 'DIFFER from'} the golden model -> ${options.out}\n`,
+      `outputs ${total.match ? 'match' : 'DIFFER from'} the golden model -> ${out}\n`,
   );
   // Waveform check: point at the mismatch reports the failed checks left beside the waveforms.
   for (const layer of result.layers) {
-    if (layer.waveCheck?.report) process.stdout.write(`waveform check of ${layer.name}: ${layer.waveCheck.findings} finding(s), report in ${options.out}/waves/${mismatchFiles(layer.name).text}\n`);
+    if (layer.waveCheck?.report) process.stdout.write(`waveform check of ${layer.name}: ${layer.waveCheck.findings} finding(s), report in ${out}/waves/${mismatchFiles(layer.name).text}\n`);
   }
   const traced = result.layers.filter((layer) => layer.waveCheck !== undefined);
   if (traced.length > 0 && traced.every((layer) => layer.waveCheck?.checked === true)) {
-    process.stdout.write(`waveforms of ${traced.length} layers checked: every beat, protocol rule and cycle as the golden and cost models say -> ${options.out}/waves\n`);
+    process.stdout.write(`waveforms of ${traced.length} layers checked: every beat, protocol rule and cycle as the golden and cost models say -> ${out}/waves\n`);
   }
   if (!total.checked) {
     const problems = result.layers.flatMap((layer) => layer.problems);
-    throw new CheckError(`${problems.length} check(s) failed, first: ${problems[0] ?? '?'} (all in ${options.out}/result.json; simulation files kept in ${workDir ?? '?'})`);
+    throw new CheckError(`${problems.length} check(s) failed, first: ${problems[0] ?? '?'} (all in ${out}/result.json; simulation files kept in ${workDir ?? '?'})`);
   }
 }

@@ -14,11 +14,14 @@ import { type OpsPerCycle, formatGops, opsPerCycle } from '../../fpga/gops.ts';
 import { type SynthResult, synthesize } from '../../fpga/synth.ts';
 import { RESOURCE_LABELS, type Resources, TARGETS, type TargetName } from '../../fpga/targets.ts';
 import type { PolicyName } from '../../schedule/types.ts';
-import { silentProgress, stderrProgress } from '../../util/progress.ts';
+import { silentProgress, stderrProgress, withHeartbeat } from '../../util/progress.ts';
 import { resolveWorkload } from '../../workload/resolve.ts';
-import { parseSeed } from '../seed-arg.ts';
+import { parseSeed } from '../../util/seed-arg.ts';
 import { loadWorkloadArg } from '../workload-arg.ts';
 import { POLICIES } from '../../schedule/types.ts';
+
+/** yosys reports no percentage: the heartbeat says so, lest a reader wait for one. */
+export const SYNTH_HEARTBEAT_NOTE = 'yosys reports no percentage; the default design takes minutes on xc7';
 
 interface SynthCommandOptions {
   target: TargetName;
@@ -117,7 +120,9 @@ async function runSynth(configFile: string | undefined, options: SynthCommandOpt
   const out = options.out ?? `rtl-out/synth/${accelerator.config.name}-${options.target}${options.axi === true ? '-axi' : ''}`;
   const progress = options.quiet === true ? silentProgress : stderrProgress('synth');
   if (note !== undefined) progress.info(note);
-  const result = await synthesize(accelerator, top, { target: options.target, out, progress, fresh: !options.cache, ...(work === undefined ? {} : { work }) });
+  // The workload argument may be a zoo name rather than a file: the guard skips inputs that are not on disk.
+  const inputs = [...(configFile === undefined ? [] : [configFile]), options.workload];
+  const result = await withHeartbeat(progress, `synthesis for ${options.target}`, SYNTH_HEARTBEAT_NOTE, () => synthesize(accelerator, top, { target: options.target, out, progress, fresh: !options.cache, inputs, ...(work === undefined ? {} : { work }) }));
   process.stdout.write(synthSummary(result, out));
   if (!result.fits) throw new InputError(accelerator.source, '', `${result.notFit ?? 'does not fit'} (report: ${out}/synth.json)`);
 }

@@ -24,11 +24,11 @@ import { generateAccelTop } from '../accel/generator.ts';
 import type { ModuleDescription } from '../../arch/module.ts';
 import { renderVerilog } from '../../generate/render.ts';
 import {
-  AXI_ID, AXI_MAP_VERSION, CONFIG_PORTS, CTRL_DRAIN, CTRL_SOFT_RESET, CTRL_START, DEFAULT_AXIS_BITS, REGISTERS, type AxiLoadBus, axiLoadBuses, generateAxiTop,
+  AXI_ID, AXI_MAP_VERSION, CONFIG_PORTS, CTRL_DRAIN, CTRL_SOFT_RESET, CTRL_START, DEFAULT_AXIS_BITS, REGISTERS, STATUS_DRAINING, type AxiLoadBus, axiLoadBuses, generateAxiTop,
 } from './generator.ts';
 
 export const AXI_TB_MODULE = 'hwgen_axi_tb';
-export const AXI_OPS = { write: 0, read: 1, send: 2, wait: 3, recv: 4, mark: 5, end: 6, idle: 7 } as const;
+export const AXI_OPS = { write: 0, read: 1, send: 2, wait: 3, recv: 4, mark: 5, end: 6, idle: 7, poll: 8 } as const;
 
 /** Builds axi.hex: one command per line, {op[3:0], arg[31:0], data[DW-1:0]}. */
 export class AxiProgram {
@@ -60,6 +60,11 @@ export class AxiProgram {
     this.push(AXI_OPS.send, last ? 1 : 0, data);
   }
 
+  /** Reads `address` until it holds `value`. */
+  poll(address: number, value: number): void {
+    this.push(AXI_OPS.poll, address, BigInt(value >>> 0));
+  }
+
   waitIrq(): void {
     this.push(AXI_OPS.wait, 0);
   }
@@ -86,8 +91,22 @@ export class AxiProgram {
   }
 }
 
-export function renderAxiTb(axi: ModuleDescription, configHash: string, axisBits: number): string {
-  return renderVerilog('hwgen/modules/axi/axi_tb.v.hbs', { axisBits, dataBits: Math.max(axisBits, 32) }, { file: `${AXI_TB_MODULE}.v`, configHash, summary: `AXI testbench for ${axi.name}` });
+/** What sits between the testbench's masters and the wrapper: FIFO depths, 0 for a wire. */
+export interface AxiPath {
+  /** Every AXI4-Lite channel (2: a fully registered register slice). */
+  readonly liteDepth: number;
+  /** s_axis. */
+  readonly axisDepth: number;
+}
+
+export const DIRECT_PATH: AxiPath = { liteDepth: 0, axisDepth: 0 };
+/** A register slice on AXI4-Lite and a 3-deep AXI4-Stream FIFO on s_axis, as a DMA path has them. */
+export const DMA_PATH: AxiPath = { liteDepth: 2, axisDepth: 3 };
+
+/** The testbench; it sets the wrapper's AXIS_W to `axisBits`, whatever default the wrapper was generated with. */
+export function renderAxiTb(axi: ModuleDescription, configHash: string, axisBits: number, path: AxiPath = DIRECT_PATH): string {
+  const context = { axisBits, dataBits: Math.max(axisBits, 32), liteDepth: path.liteDepth, axisDepth: path.axisDepth };
+  return renderVerilog('hwgen/modules/axi/axi_tb.v.hbs', context, { file: `${AXI_TB_MODULE}.v`, configHash, summary: `AXI testbench for ${axi.name}` });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -159,6 +178,8 @@ export interface AxiLayerProgram {
   readonly identity: { readonly id: number; readonly info: number; readonly beats: readonly number[] };
   /** After CTRL.SOFT_RESET: CYCLES_LO and core 0's first counter, both 0. */
   readonly afterReset: readonly number[];
+  /** CTRL.SOFT_RESET while a drain's first beat stalls on m_axis_tready (see softResetWhileStalled). */
+  readonly stalledReset: StalledReset | undefined;
   readonly laneBytes: number;
 }
 
@@ -187,6 +208,9 @@ export function axiLayerProgram(accelerator: Accelerator, program: LayerProgram,
         run.forEach(({ word }, w) => {
           for (let b = 0; b < bus.beats; b++) axi.send((word >> BigInt(b * axisBits)) & beatMask, w === run.length - 1 && b === bus.beats - 1);
         });
+        // The DMA being done is not the words being written (a FIFO may still hold beats): wait for LOAD_WORDS
+        // before LOAD_SEL, LOAD_ADDR or START changes what the next beats mean.
+        axi.poll(REGISTERS.LOAD_WORDS, run.length);
       }
     }
     axi.mark(4 * t + 1);
@@ -216,10 +240,49 @@ export function axiLayerProgram(accelerator: Accelerator, program: LayerProgram,
       if (counterReads < 0) counterReads = lo;
     });
   }
-  axi.write(REGISTERS.CTRL, CTRL_SOFT_RESET);
-  axi.idle(2);
+  const stalledReset = softResetWhileStalled(axi, program, tiles);
+  if (stalledReset === undefined) {
+    axi.write(REGISTERS.CTRL, CTRL_SOFT_RESET);
+    axi.idle(2);
+  }
   const afterReset = [axi.read(REGISTERS.CYCLES_LO), axi.read(REGISTERS.COUNTERS)];
-  return { text: axi.finish(), tiles, counterReads, identity, afterReset, laneBytes };
+  return { text: axi.finish(), tiles, counterReads, identity, afterReset, stalledReset, laneBytes };
+}
+
+export interface StalledReset {
+  /** The beat taken after the soft reset, and the one it must equal (the same drain's first beat, taken before). */
+  readonly beat: number;
+  readonly expectedBeat: number;
+  /** STATUS read while the beat stalls after the reset (DRAINING set) and after it was taken (DRAINING clear). */
+  readonly statusStalled: number;
+  readonly statusAfter: number;
+}
+
+/**
+ * Drains the last tile's first core with levels again, leaves its first beat stalled (m_axis_tready low), writes
+ * CTRL.SOFT_RESET and only then takes one beat: the stream rule says the stalled beat survives unchanged (the
+ * testbench's monitor $fatal's otherwise) and nothing follows it.
+ */
+function softResetWhileStalled(axi: AxiProgram, program: LayerProgram, tiles: readonly TileReads[]): StalledReset | undefined {
+  const t = tiles.length - 1;
+  const host = program.tiles[t]?.tile;
+  const reads = tiles[t];
+  if (host === undefined || reads === undefined) return undefined;
+  const c = reads.beats.findIndex((first) => first >= 0);
+  const columns = host.schedule.cores[c]?.columns.length ?? 0;
+  if (c < 0 || columns === 0) return undefined;
+  const levels = columns * (host.tile.rowEnd - host.tile.rowStart);
+  axi.write(REGISTERS.OUT_CORE, c);
+  axi.write(REGISTERS.OUT_ADDR, 0);
+  axi.write(REGISTERS.OUT_COUNT, levels);
+  axi.write(REGISTERS.CTRL, CTRL_DRAIN);
+  axi.idle(axi.axisBits / 8 + 8);
+  axi.write(REGISTERS.CTRL, CTRL_SOFT_RESET);
+  axi.idle(8);
+  const statusStalled = axi.read(REGISTERS.STATUS);
+  const beat = axi.receive(1);
+  const statusAfter = axi.read(REGISTERS.STATUS);
+  return { beat, expectedBeat: reads.beats[c] ?? -1, statusStalled, statusAfter };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -234,6 +297,10 @@ export interface AxiSimOptions {
   readonly axisBits?: number;
   /** The testbench's gap and stall generator (0: none). */
   readonly stallSeed?: number;
+  /** FIFOs between the testbench and the wrapper (default none). */
+  readonly path?: AxiPath;
+  /** The AXIS_W the wrapper is generated with (default axisBits); the testbench overrides it with axisBits. */
+  readonly generatedAxisBits?: number;
 }
 
 export interface AxiSimResult {
@@ -255,6 +322,26 @@ function readValue(line: string): number | undefined {
   return /^[0-9a-fA-F]{8}$/.test(line) ? Number.parseInt(line, 16) : undefined;
 }
 
+/** A beat {tlast, tkeep, tdata} with the bytes tkeep leaves out cleared (they carry stale levels). */
+function keptBeat(value: bigint | undefined, axisBits: number): bigint | undefined {
+  if (value === undefined) return undefined;
+  const keep = (value >> BigInt(axisBits)) & ((1n << BigInt(axisBits / 8)) - 1n);
+  let kept = value >> BigInt(axisBits) << BigInt(axisBits);
+  for (let b = 0; b < axisBits / 8; b++) if ((keep >> BigInt(b)) & 1n) kept |= value & (0xffn << BigInt(8 * b));
+  return kept;
+}
+
+/** The soft reset left the stalled beat as it was, and no beat after it. */
+function stalledResetProblems(stalled: StalledReset | undefined, axisBits: number, beats: readonly { readonly value: bigint }[], read: (index: number) => number): string[] {
+  if (stalled === undefined) return ['no drain to stall for the soft-reset check'];
+  const problems: string[] = [];
+  const got = keptBeat(beats[stalled.beat]?.value, axisBits), expected = keptBeat(beats[stalled.expectedBeat]?.value, axisBits);
+  if (got === undefined || got !== expected) problems.push(`beat after a soft reset while stalled: ${got?.toString(16)}, expected the drain's first beat ${expected?.toString(16)}`);
+  if ((read(stalled.statusStalled) & STATUS_DRAINING) === 0) problems.push('soft reset while a beat stalls: STATUS.DRAINING fell before the beat was taken');
+  if ((read(stalled.statusAfter) & STATUS_DRAINING) !== 0) problems.push('soft reset while a beat stalls: STATUS.DRAINING still set after the beat was taken');
+  return problems;
+}
+
 /** One GEMM layer through hwgen_axi_top on a simulator, checked like `hwgen sim` checks the bare top. */
 export async function simulateAxiGemm(accelerator: Accelerator, gemm: GemmLayer, options: AxiSimOptions): Promise<AxiSimResult> {
   const axisBits = options.axisBits ?? DEFAULT_AXIS_BITS;
@@ -264,13 +351,13 @@ export async function simulateAxiGemm(accelerator: Accelerator, gemm: GemmLayer,
   const prediction = predictLayer(gemm, plan, design, { outputs: golden });
   const program = layerProgram(accelerator, gemm, prediction.tiles.map(({ tile, schedule, weightKinds }) => ({ tile, schedule, weightKinds })));
   const axiProgram = axiLayerProgram(accelerator, program, axisBits);
-  const axi = generateAxiTop(accelerator, { axisBits });
+  const axi = generateAxiTop(accelerator, { axisBits: options.generatedAxisBits ?? axisBits });
 
   const sim = await cosimulate({
     simulator: options.simulator,
     workDir: options.workDir,
     design: [axi],
-    testbench: { module: AXI_TB_MODULE, text: renderAxiTb(axi, accelerator.hash, axisBits) },
+    testbench: { module: AXI_TB_MODULE, text: renderAxiTb(axi, accelerator.hash, axisBits, options.path) },
     inputs: { 'axi.hex': axiProgram.text },
     plusargs: { seed: options.stallSeed ?? 0, max_wait: 10_000_000 },
     timeoutMs: 3_600_000,
@@ -352,6 +439,7 @@ export async function simulateAxiGemm(accelerator: Accelerator, gemm: GemmLayer,
     });
   }
   axiProgram.afterReset.forEach((index, i) => expect(`after soft reset, ${i === 0 ? 'CYCLES_LO' : 'core 0 busy'}`, read(index), 0));
+  problems.push(...stalledResetProblems(axiProgram.stalledReset, axisBits, beats, read));
 
   const phases = axiProgram.tiles.map((_, t) => {
     const at = (phase: number) => marks.get(4 * t + phase) ?? 0;

@@ -9,7 +9,7 @@ import { ACCEL_TOP_MODULE, generateAccelTop } from '../accel/generator.ts';
 import { accelTopWidths } from '../accel/arch.ts';
 import { type ModuleDescription, type PortSpec, findPort, port } from '../../arch/module.ts';
 import { renderVerilog } from '../../generate/render.ts';
-import { bitsFor, ceilDiv, clog2 } from '../../arch/math.ts';
+import { ceilDiv, clog2 } from '../../arch/math.ts';
 import { gatherParams } from '../dispatcher/arch.ts';
 
 export const AXI_TOP_MODULE = 'hwgen_axi_top';
@@ -52,7 +52,7 @@ export const STATUS_DONE = 1, STATUS_BUSY = 2, STATUS_DRAINING = 4, STATUS_DRAIN
 export const CONFIG_PORTS = ['cfg_ann_groups', 'cfg_ann_chunks', 'cfg_ann_last_rows', 'cfg_ann_last_cols', 'cfg_snn_groups', 'cfg_snn_last_lanes', 'cfg_snn_k', 'cfg_t'] as const;
 
 export interface AxiOptions {
-  /** Stream data width in bits: 8·2^n, 8..1024 (default 32). */
+  /** Stream data width in bits: 8·2^n, 8..1024 (default 32); the default of the AXIS_W parameter, which may be overridden. */
   readonly axisBits?: number;
 }
 
@@ -126,7 +126,7 @@ function axiPorts(axisBits: number): PortSpec[] {
     port('s_axi_rready', 'input', 1, 'status', 'AXI4-Lite read data ready'),
     port('s_axis_tdata', 'input', axisBits, 'stream-in', 'load words, first beat in the low bits'),
     port('s_axis_tvalid', 'input', 1, 'stream-in', 'beat valid'),
-    port('s_axis_tready', 'output', 1, 'stream-in', 'always high'),
+    port('s_axis_tready', 'output', 1, 'stream-in', 'low while the accelerator runs and while LOAD_SEL or LOAD_ADDR is written'),
     port('s_axis_tlast', 'input', 1, 'stream-in', 'ignored'),
     port('m_axis_tdata', 'output', axisBits, 'stream-out', 'output levels, first level in the low byte'),
     port('m_axis_tkeep', 'output', axisBits / 8, 'stream-out', 'the levels of the beat'),
@@ -146,33 +146,21 @@ export function generateAxiTop(accelerator: Accelerator, options: AxiOptions = {
   if (cores > 32) throw new RangeError(`${AXI_TOP_MODULE}: at most 32 cores, got ${cores}`);
   const widths = accelTopWidths(accelerator);
   const buses = axiLoadBuses(accel, axisBits);
-  const maxBeats = Math.max(...buses.map((bus) => bus.beats));
-  const bufBits = maxBeats * axisBits;
-  const laneBytes = axisBits / 8;
-  const lbBits = bitsFor(laneBytes);
   // OUT_ADDR and the stream count levels; the top's read port takes words of `readLevels` levels.
   const drain = gatherParams(accelerator);
-  const outAddressBits = clog2(drain.depth);
-  const ocBits = outAddressBits + 1;
-  const leftBits = Math.max(ocBits, lbBits);
   const entryBits = widths.entryBits;
+  // Everything that depends on the stream width is derived from AXIS_W in the Verilog, so the parameter is real.
   const context = {
     axisBits,
     cores,
     annArrays: ann.arrays,
     snnCores: snn.cores,
     coreBits: widths.coreBits,
-    outAddressBits,
+    outAddressBits: clog2(drain.depth),
     readAddressBits: widths.outAddressBits,
     readLevels: drain.readLevels,
     loadAddressBits: Math.max(...buses.map((bus) => bus.addrBits)),
-    maxBeats,
-    beatBits: bitsFor(maxBeats),
-    singleBeat: maxBeats === 1,
-    laneBytes,
-    lbBits,
-    leftBits,
-    leftFromCount: leftBits === ocBits ? 'out_count' : `{ ${leftBits - ocBits}'d0, out_count }`,
+    maxWordBits: Math.max(...buses.map((bus) => bus.bits)),
     idHex: AXI_ID.toString(16).padStart(8, '0'),
     mapVersion: AXI_MAP_VERSION,
     reg: Object.fromEntries(Object.entries(REGISTERS).map(([name, offset]) => [name, hex12(offset)])),
@@ -186,9 +174,8 @@ export function generateAxiTop(accelerator: Accelerator, options: AxiOptions = {
       addr: bus.addr,
       addrBits: bus.addrBits,
       bits: bus.bits,
-      beats: bus.beats,
       beatsOffset: hex12(REGISTERS.BEATS + 4 * bus.id),
-      fields: bus.fields.map((field) => ({ port: field.port, width: field.width, lsb: bufBits - bus.beats * axisBits + field.offset })),
+      fields: bus.fields.map((field) => ({ port: field.port, width: field.width, offset: field.offset })),
     })),
   };
   const text = renderVerilog('hwgen/modules/axi/axi_top.v.hbs', context, {
@@ -200,7 +187,7 @@ export function generateAxiTop(accelerator: Accelerator, options: AxiOptions = {
     name: AXI_TOP_MODULE,
     description: `${ACCEL_TOP_MODULE} behind AXI4-Lite (control, status, configuration, counters) and AXI4-Stream (loads in, output levels out)`,
     parameters: [
-      { name: 'AXIS_W', value: axisBits, description: 'AXI4-Stream data bits' },
+      { name: 'AXIS_W', value: axisBits, description: 'AXI4-Stream data bits, 8·2^n, 8..1024 (every stream width in the wrapper follows it)' },
       { name: 'AXIL_AW', value: AXIL_ADDRESS_BITS, description: 'AXI4-Lite address bits' },
     ],
     ports: axiPorts(axisBits),
