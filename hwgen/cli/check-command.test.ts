@@ -78,6 +78,14 @@ describe('cli: hwgen check', () => {
     expect(lines[1]).toMatch(passed('c2', join(at('run'), 'waves', 'c2.vcd')));
   });
 
+  it('--junit: one passing test case per waveform', async () => {
+    const run = await runCli('check', at('run'), at('conv.yaml'), '-q', '--junit', at('junit/check.xml'));
+    expect([run.code, run.stderr]).toEqual([0, '']);
+    const xml = await readFile(at('junit/check.xml'), 'utf8');
+    expect(xml).toContain('<testsuites name="hwgen check" tests="2" failures="0" errors="0">');
+    expect([...xml.matchAll(/<testcase classname="hwgen\.check\.[^"]+" name="(\w+)"/g)].map((m) => m[1])).toEqual(['c1', 'c2']);
+  });
+
   it('one waveform, its layer named by the file (a chained layer: c1\'s RTL output from the folder)', async () => {
     const file = join(at('run'), 'waves', 'c2.vcd');
     const run = await runCli('check', file, at('conv.yaml'), '-q');

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { zeroEvents } from '../arch/events.ts';
 import type { SimResultJson } from '../flows/write-sim.ts';
-import { junitXml, writeJunit, xmlEscape } from './junit.ts';
+import type { WaveCheckResult } from '../flows/wave-check.ts';
+import type { EvalResult } from '../eval/eval-run.ts';
+import { checkSuite, evalSuite, junitXml, simSuite, writeJunit, xmlEscape } from './junit.ts';
 
 type Layer = SimResultJson['layers'][number];
 
@@ -26,7 +28,7 @@ function result(): SimResultJson {
 
 describe('junitXml', () => {
   it('has one test case per layer and a failure with the first problem as its message', () => {
-    expect(junitXml(result())).toBe([
+    expect(junitXml(simSuite(result()))).toBe([
       '<?xml version="1.0" encoding="UTF-8"?>',
       '<testsuites name="hwgen sim" tests="2" failures="1" errors="0">',
       '<testsuite name="demo on hwgen_default (icarus, policy cost)" tests="2" failures="1" errors="0" skipped="0" time="0.000002">',
@@ -51,10 +53,34 @@ describe('junitXml', () => {
     const dir = await mkdtemp(join(tmpdir(), 'hwgen-junit-'));
     try {
       const file = join(dir, 'reports', 'sim.xml');
-      await writeJunit(file, result());
-      expect(await readFile(file, 'utf8')).toBe(junitXml(result()));
+      await writeJunit(file, simSuite(result()));
+      expect(await readFile(file, 'utf8')).toBe(junitXml(simSuite(result())));
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('checkSuite and evalSuite', () => {
+  it('hwgen check: one case per waveform, failed by its findings', () => {
+    const clean = { file: 'w/conv1.vcd', layer: 'conv1', total: 0, problems: [], summary: 'conv1: 120 cycles checked' };
+    const found = { file: 'w/fc1.vcd', layer: 'fc1', total: 3, problems: ['fc1: waveform: run-control: done = 1 in cycle 9'], summary: 'fc1: 3 findings' };
+    const xml = junitXml(checkSuite('demo', [clean, found] as unknown as WaveCheckResult[]));
+    expect(xml.split('\n').slice(1, 3)).toEqual([
+      '<testsuites name="hwgen check" tests="2" failures="1" errors="0">',
+      '<testsuite name="waveforms of demo" tests="2" failures="1" errors="0" skipped="0" time="0">',
+    ]);
+    expect(xml).toContain('<testcase classname="hwgen.check.demo" name="fc1" time="0">\n    <failure message="fc1: waveform: run-control: done = 1 in cycle 9" type="check">');
+  });
+
+  it('hwgen eval: the accuracy never fails; the RTL run fails on a class or a check that differs', () => {
+    const rtl = { images: 4, simulator: 'icarus', agreeing: 3, cycles: 1000, predictedCycles: 998, problems: ['fc2: 1000 cycles, predicted 998'] };
+    const result = { labels: new Int32Array(10), golden: { correct: 9 }, rtl } as unknown as EvalResult;
+    const suite = evalSuite('qcfs', result);
+    expect(suite.cases.map((check) => [check.name, check.problems, check.output])).toEqual([
+      ['golden model accuracy', [], '9 of 10 images classified correctly'],
+      ['RTL on 4 images (icarus)', ['1 of 4 images classified differently from the golden model', 'fc2: 1000 cycles, predicted 998'], '3 of 4 images as the golden model, 1000 cycles (predicted 998)'],
+    ]);
+    expect(evalSuite('qcfs', { ...result, rtl: undefined }).cases).toHaveLength(1);
   });
 });

@@ -28,6 +28,7 @@ import { type ResolvedWorkload, resolveWorkload } from '../../workload/resolve.t
 import { parseSeed } from '../../util/seed-arg.ts';
 import { loadWorkloadArg } from '../workload-arg.ts';
 import { gemmOutputOrder } from '../../workload/batch.ts';
+import { checkSuite, writeJunit } from '../../report/junit.ts';
 
 interface CheckCommandOptions {
   layer?: string;
@@ -35,6 +36,7 @@ interface CheckCommandOptions {
   seed?: string;
   energy?: string;
   report?: string;
+  junit?: string;
   quiet?: boolean;
 }
 
@@ -64,6 +66,7 @@ export function registerCheck(program: Command): void {
     .option('--seed <N>', 'seed of the run (default: the run\'s result.json, else 0)')
     .option('--energy <FILE>', 'energy table the run used (the cost policy schedules by energy)')
     .option('--report <DIR>', 'write <layer>.mismatch.txt and <layer>.mismatch.wavedrom.json there')
+    .option('--junit <FILE>', 'also write the checks as a JUnit XML report, one test case per waveform (for CI)')
     .option('-q, --quiet', 'no progress lines')
     .action(runCheck);
 }
@@ -88,6 +91,7 @@ async function runCheck(waveArg: string, second: string, third: string | undefin
   if (targets.length === 0) throw new InputError(join(waveArg, 'waves'), '', 'no waveform (<layer>.vcd or .fst) of any layer of the workload: run `hwgen sim --trace vcd`');
   const progress = options.quiet === true ? silentProgress : stderrProgress('check');
   const results = await checkTargets(accelerator, workload, targets, { policy, seed, energyTable, record, progress });
+  if (options.junit !== undefined) await writeJunit(options.junit, checkSuite(workload.name, results));
   let findings = 0;
   let first: WaveCheckResult | undefined;
   for (const result of results) {

@@ -24,6 +24,7 @@ import { removeOnInterrupt } from '../../util/interrupts.ts';
 import { parseSeed } from '../../util/seed-arg.ts';
 import { parseCount } from '../../util/count-arg.ts';
 import { loadWorkloadArg } from '../workload-arg.ts';
+import { evalSuite, writeJunit } from '../../report/junit.ts';
 
 interface EvalCommandOptions {
   images: string;
@@ -37,6 +38,7 @@ interface EvalCommandOptions {
   policy: PolicyName;
   simulator: SimulatorName;
   seed: string;
+  junit?: string;
   quiet?: boolean;
 }
 
@@ -71,6 +73,7 @@ async function runEvalCommand(modelArg: string, options: EvalCommandOptions): Pr
     await writeEvalDir(out, result, accelerator, seed, inputs);
     for (const line of summaryLines(result)) process.stdout.write(`${line}\n`);
     process.stdout.write(`-> ${join(out, 'eval.json')}\n`);
+    if (options.junit !== undefined) await writeJunit(options.junit, evalSuite(basename(modelArg, extname(modelArg)), result));
     checkRtl(result.rtl, join(out, 'eval.json'));
   } finally {
     await rm(scratch, { recursive: true, force: true });
@@ -94,6 +97,7 @@ export function registerEval(program: Command): void {
     .addOption(new Option('--policy <POLICY>', 'column schedule of the RTL run').choices(POLICIES).default('cost'))
     .addOption(new Option('--simulator <NAME>', 'simulator of the RTL run').choices(SIMULATORS).default('verilator'))
     .option('--seed <N>', 'seed of the random policy', '0')
+    .option('--junit <FILE>', 'also write the checks as a JUnit XML report: the accuracy, and the RTL run as a test case (for CI)')
     .option('-q, --quiet', 'no progress lines')
     .action(runEvalCommand);
 }

@@ -9,7 +9,7 @@ import { loadEnergyTable } from '../../cost/energy-table.ts';
 import { refuseLayersTheDesignCannotRun } from '../../cost/layer-limits.ts';
 import { CheckError } from '../../errors.ts';
 import { writeSim } from '../../flows/write-sim.ts';
-import { writeJunit } from '../../report/junit.ts';
+import { simSuite, writeJunit } from '../../report/junit.ts';
 import { writeReport } from '../../report/page.ts';
 import { reportFromSimFolder } from '../../report/sim-folder.ts';
 import { simulatorVersion } from '../../report/tool-versions.ts';
@@ -83,7 +83,7 @@ async function runSim(first: string, second: string | undefined, options: SimCom
     traceScope: options.traceScope, traceWindow, jobs,
   }, inputs);
   const { total } = result;
-  if (options.junit !== undefined) await writeJunit(options.junit, result);
+  if (options.junit !== undefined) await writeJunit(options.junit, simSuite(result));
   if (options.report === true) {
     const tools = await simulatorVersion(options.simulator);
     await writeReport(out, await reportFromSimFolder(out, accelerator, workload, { energyTable, tools }));
