@@ -12,11 +12,10 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { execa } from 'execa';
-import { parseCount } from '../util/count-arg.ts';
-import { parseSeed } from '../util/seed-arg.ts';
 import type { SimResultJson } from '../flows/write-sim.ts';
 import { type RandomDesign, checkRandomDesignRtl, randomDesign, simResultProblems } from '../testing/random-design.ts';
 import { SIMULATORS, type SimulatorName } from '../../sim/registry.ts';
+import { scriptOptionsOrExit } from './script-options.ts';
 
 interface Options {
   readonly count: number;
@@ -33,19 +32,10 @@ interface Verdict {
 
 const HWGEN = fileURLToPath(new URL('../cli/hwgen.mjs', import.meta.url));
 
-function parseOptions(argv: readonly string[]): Options {
-  const value = (flag: string): string | undefined => {
-    const at = argv.indexOf(flag);
-    return at >= 0 ? argv[at + 1] : undefined;
-  };
-  const simulator = value('--simulator');
-  if (simulator !== undefined && !SIMULATORS.includes(simulator as SimulatorName)) throw new Error(`--simulator: one of ${SIMULATORS.join(', ')}, not ${simulator}`);
-  return {
-    count: parseCount(value('--count') ?? '10', '--count', 1),
-    seed: parseSeed(value('--seed') ?? '1'),
-    simulators: simulator === undefined ? SIMULATORS : [simulator as SimulatorName],
-    out: value('--out') ?? 'rtl-out/fuzz-designs',
-  };
+/** `--count` (default 10), `--seed` (default 1), `--simulator` (default every one), `--out` (default rtl-out/fuzz-designs). */
+function optionsOrExit(argv: readonly string[]): Options {
+  const { simulator, count, seed, out } = scriptOptionsOrExit('fuzz-designs', argv, { countFlag: 'count', count: 10, seed: 1, out: 'rtl-out/fuzz-designs' });
+  return { count, seed, simulators: simulator === undefined ? SIMULATORS : [simulator], out };
 }
 
 /** `hwgen sim` as a user runs it, in its own process: its exit code and result.json are the verdict. */
@@ -96,16 +86,6 @@ async function fuzzDesigns(options: Options, log: (line: string) => void): Promi
   const seconds = (performance.now() - started) / 1000;
   log(`${options.count - failed.length} of ${options.count} random designs passed on ${options.simulators.join(' and ')} in ${seconds.toFixed(0)} s` + (failed.length > 0 ? `; failing designs kept in ${failed.join(', ')}` : ''));
   return failed.length === 0 ? 0 : 1;
-}
-
-/** The options, or exit 2 with one line saying what is wrong with them. */
-function optionsOrExit(argv: readonly string[]): Options {
-  try {
-    return parseOptions(argv);
-  } catch (error) {
-    process.stderr.write(`fuzz-designs: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(2);
-  }
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

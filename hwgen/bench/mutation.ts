@@ -34,6 +34,7 @@ import { type Mutation, MUTATION_OPERATORS, applyMutation, describeMutation, mut
 import { SignalTable, openNumberedCycles } from '../../sim/waveform/transactions.ts';
 import type { SimulatorName } from '../../sim/types.ts';
 import { WAVE_CHECK_CONFIG } from '../testing/wave-check-design.ts';
+import { scriptOptionsOrExit } from './script-options.ts';
 
 export type Outcome = 'caught' | 'survived' | 'equivalent-suspect' | 'not-compiling';
 
@@ -82,18 +83,10 @@ const MAX_WAIT = 5000;
 /** Wall-clock limit of one mutant's simulation: a combinational loop may stall the simulator's time. */
 const TIMEOUT_MS = 120_000;
 
-function parseOptions(argv: readonly string[]): Options {
-  const value = (flag: string): string | undefined => {
-    const at = argv.indexOf(flag);
-    return at >= 0 ? argv[at + 1] : undefined;
-  };
-  const simulator = value('--simulator') ?? 'icarus';
-  if (simulator !== 'icarus' && simulator !== 'verilator') throw new Error(`--simulator: icarus or verilator, not ${simulator}`);
-  const limit = Number(value('--limit') ?? 40);
-  const seed = Number(value('--seed') ?? 1);
-  if (!Number.isInteger(limit) || limit < 1) throw new Error('--limit: a positive integer');
-  if (!Number.isInteger(seed) || seed < 0) throw new Error('--seed: a non-negative integer');
-  return { simulator, limit, seed, out: value('--out') ?? 'rtl-out/mutation' };
+/** `--simulator` (default icarus), `--limit` (default 40), `--seed` (default 1), `--out` (default rtl-out/mutation). */
+function optionsOrExit(argv: readonly string[]): Options {
+  const { simulator, count, seed, out } = scriptOptionsOrExit('mutation', argv, { countFlag: 'limit', count: 40, seed: 1, out: 'rtl-out/mutation' });
+  return { simulator: simulator ?? 'icarus', limit: count, seed, out };
 }
 
 /** Every candidate fault of every generated file. */
@@ -343,7 +336,7 @@ export async function mutationBench(options: Options, log: (line: string) => voi
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const options = parseOptions(process.argv.slice(2));
+  const options = optionsOrExit(process.argv.slice(2));
   const report = await mutationBench(options, (line) => process.stderr.write(`[mutation] ${line}\n`));
   await mkdir(options.out, { recursive: true });
   const file = join(options.out, 'mutation.json');

@@ -5,14 +5,12 @@
  * through the FPGA flow's content-hash cache (`.cache/fpga`, `HWGEN_FPGA_CACHE`): a second exploration of the
  * same designs costs a hash and a lookup per design.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Accelerator } from '../config/load-config.ts';
 import { synthesize } from '../fpga/synth.ts';
 import { generateAccelTop } from '../modules/accel/generator.ts';
 import type { PointArea } from '../report/pareto-file.ts';
-import { removeOnInterrupt } from '../util/interrupts.ts';
+import { withScratchDir } from '../util/scratch-dir.ts';
 
 export interface MeasuredArea extends PointArea {
   /** Read from the synthesis cache rather than made now. */
@@ -26,15 +24,10 @@ export function totalCells(cells: Readonly<Record<string, number>>): number {
 
 export async function synthesizedArea(accelerator: Accelerator): Promise<MeasuredArea> {
   // synthesize writes a report folder; explore keeps only the figures, so the folder is scratch.
-  const scratch = await mkdtemp(join(tmpdir(), 'hwgen-explore-synth-'));
-  const forgetScratch = removeOnInterrupt(scratch);
-  try {
+  return withScratchDir('hwgen-explore-synth-', async (scratch) => {
     const result = await synthesize(accelerator, generateAccelTop(accelerator), { target: 'generic', out: join(scratch, 'synth'), inputs: [] });
     return { cells: totalCells(result.cells), memoryBits: result.memoryBits, cached: result.cached };
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
-    forgetScratch();
-  }
+  });
 }
 
 /** Runs at most `limit` of the given tasks at a time, in the order they were asked for. */

@@ -164,7 +164,7 @@ export async function simulateGemm(accelerator: Accelerator, gemm: GemmLayer, la
   const limits = { ...(options.maxWait === undefined ? {} : { maxWait: options.maxWait }), ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) };
   const top = options.top ?? generateAccelTop(accelerator);
   const meter = meterOf(options.progress ?? silentProgress, { label: `simulating ${gemm.name}`, total: prediction.cycles, unit: 'cycles' });
-  const tileCycles = prediction.tiles.map((tile) => tile.loadCycles + 1 + tile.runCycles + tile.drainCycles);
+  const tileCycles = prediction.tiles.map((tile) => tile.cycles);
   const played = await playProgram(top, meteredChunks(program.chunks(), tileCycles, meter), { simulator: options.simulator, workDir, trace: options.trace, configHash: accelerator.hash, clockMHz: accelerator.config.clockMHz, sweepPort: DRAIN_SWEEP_PORT, ...limits, ...traceOptions }).catch(async (error: unknown) => {
     const file = options.trace === 'none' ? undefined : join(workDir, `waves.${options.trace}`);
     throw await explainFailure(error, { file, accelerator, layer: gemm, prediction, golden });

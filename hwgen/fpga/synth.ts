@@ -6,13 +6,12 @@
  * Output folder (written whole or not at all): `synth.json`, the tools' logs, and `rtl/` with the Verilog that was
  * synthesised (plus the place-and-route harness on iCE40, harness.ts).
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Accelerator } from '../config/load-config.ts';
 import { type GeneratedFile, type ModuleDescription, allFiles } from '../arch/module.ts';
 import { writeDirAtomically } from '../util/atomic-dir.ts';
-import { removeOnInterrupt } from '../util/interrupts.ts';
+import { withScratchDir } from '../util/scratch-dir.ts';
 import { prettyJson } from '../util/json.ts';
 import { type Progress, silentProgress } from '../util/progress.ts';
 import { HWGEN_VERSION } from '../version.ts';
@@ -172,17 +171,12 @@ export async function yosysReport(target: TargetName, top: ModuleDescription, ic
   const key = cacheKey({ flow: FLOW_VERSION, target, top: top.name, ice40Options, tools: { yosys: await toolVersion('yosys') }, files: files.map((file) => [file.name, file.text]) });
   const hit = options.fresh === true ? undefined : await cacheLookup<DesignReport>(root, bucket, key);
   if (hit !== undefined) return hit.result;
-  const work = await mkdtemp(join(tmpdir(), 'hwgen-yosys-'));
-  const forgetWork = removeOnInterrupt(work);
-  try {
+  return withScratchDir('hwgen-yosys-', async (work) => {
     await writeSources(work, files);
     const run = await runYosys(target, work, files.map((file) => `rtl/${file.name}`), top.name, documentedParameters(top), target, ice40Options);
     await cacheStore(root, bucket, key, run.report, [run.log]);
     return run.report;
-  } finally {
-    await rm(work, { recursive: true, force: true });
-    forgetWork();
-  }
+  });
 }
 
 /** Writes the Verilog into `<dir>/rtl/`. */
@@ -291,9 +285,7 @@ interface SynthJob {
 
 /** Runs the tools in a scratch folder and stores the result in the cache under `key`; returns the cache entry's folder. */
 async function synthesizeAndStore(job: SynthJob, root: string, key: string): Promise<{ result: CachedSynth; dir: string }> {
-  const work = await mkdtemp(join(tmpdir(), 'hwgen-synth-'));
-  const forgetWork = removeOnInterrupt(work);
-  try {
+  return withScratchDir('hwgen-synth-', async (work) => {
     await writeSources(work, job.files);
     const sources = job.files.map((file) => `rtl/${file.name}`);
     const began = performance.now();
@@ -303,10 +295,7 @@ async function synthesizeAndStore(job: SynthJob, root: string, key: string): Pro
     const result: CachedSynth = { ...made, tools: job.tools, logs: made.logs.map((log) => log.split('/').pop() ?? log), wallSeconds: Number(((performance.now() - began) / 1000).toFixed(1)) };
     await cacheStore(root, job.target, key, result, made.logs);
     return { result, dir: join(root, job.target, key) };
-  } finally {
-    await rm(work, { recursive: true, force: true });
-    forgetWork();
-  }
+  });
 }
 
 function synthResult(accelerator: Accelerator, job: SynthJob, cached: CachedSynth, out: string, work: OpsPerCycle | undefined, wasCached: boolean): SynthResult {

@@ -7,8 +7,7 @@
  * logits, and compares the schedule with ANN-only and random mapping (cost model). Everything lands in rtl-out/demo/.
  */
 import type { Command } from 'commander';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { type Accelerator, defaultAccelerator } from '../../config/load-config.ts';
 import { edpChange, evaluatePolicy, throughputGain } from '../../cost/layer-compare.ts';
@@ -30,7 +29,7 @@ import { reportFromSimFolder } from '../../report/sim-folder.ts';
 import { resourceSectionOf } from '../../report/synth-section.ts';
 import { simulatorVersion } from '../../report/tool-versions.ts';
 import { writeDirAtomically } from '../../util/atomic-dir.ts';
-import { removeOnInterrupt } from '../../util/interrupts.ts';
+import { withScratchDir } from '../../util/scratch-dir.ts';
 import { type Progress, stderrProgress, withHeartbeat } from '../../util/progress.ts';
 import type { GemmLayer } from '../../workload/gemm-layer.ts';
 import { type ReferenceBatch, REFERENCE_MODEL, importReferenceBatch, referenceFloatAccuracy } from '../../import/reference-network.ts';
@@ -172,9 +171,7 @@ function networkSummary(accuracy: Accuracy, cost: PolicyTotals, names: readonly 
 
 /** Runs the demo into `dir`, a temporary folder that becomes `finalOut` when complete. */
 async function runDemo(accelerator: Accelerator, dir: string, finalOut: string, images: number, progress: Progress): Promise<DemoRun> {
-  const scratch = await mkdtemp(join(tmpdir(), 'hwgen-demo-'));
-  const forgetScratch = removeOnInterrupt(scratch);
-  try {
+  return withScratchDir('hwgen-demo-', async (scratch) => {
     const imported = progress.start(`importing ${basename(REFERENCE_MODEL)} with ${images} test images`);
     const batch = await importReferenceBatch(dir, images);
     imported(`${batch.workload.layers.length} layers`);
@@ -206,10 +203,7 @@ async function runDemo(accelerator: Accelerator, dir: string, finalOut: string, 
       `  vs ANN arrays only: ${ann.cycles} cycles, EDP ${signedPercent(edpChange(cost.edpJs, ann.edpJs))}`,
     ].join('\n');
     return { stats, sim, synth, network, comparison };
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
-    forgetScratch();
-  }
+  });
 }
 
 export function registerDemo(program: Command): void {

@@ -5,8 +5,7 @@
  * eval.json is written either way.
  */
 import { type Command, Option } from 'commander';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { loadAccelerator } from '../../config/load-config.ts';
 import { CheckError } from '../../errors.ts';
@@ -20,7 +19,7 @@ import { POLICIES, type PolicyName } from '../../schedule/types.ts';
 import type { SimulatorName } from '../../../sim/types.ts';
 import { SIMULATORS } from '../../../sim/registry.ts';
 import { silentProgress, stderrProgress } from '../../util/progress.ts';
-import { removeOnInterrupt } from '../../util/interrupts.ts';
+import { withScratchDir } from '../../util/scratch-dir.ts';
 import { parseSeed } from '../../util/seed-arg.ts';
 import { parseCount } from '../../util/count-arg.ts';
 import { loadWorkloadArg } from '../workload-arg.ts';
@@ -61,24 +60,20 @@ async function runEvalCommand(modelArg: string, options: EvalCommandOptions): Pr
   const seed = parseSeed(options.seed);
   const accelerator = await loadAccelerator(options.config);
   const progress = options.quiet === true ? silentProgress : stderrProgress('eval');
-  const scratch = await mkdtemp(join(tmpdir(), 'hwgen-eval-'));
-  const forgetScratch = removeOnInterrupt(scratch);
-  try {
+  const modelName = basename(modelArg, extname(modelArg));
+  await withScratchDir('hwgen-eval-', async (scratch) => {
     const loaded = progress.start(`reading ${modelArg}`);
     const model = await loadModel(modelArg, scratch);
     loaded(`${model.template.layers.length} layers, ${model.classes} classes`);
     const result = await runEval(model, { images: options.images, labels: options.labels, accelerator, rtlImages, costImages, batchImages, jobs, policy: options.policy, seed, simulator: options.simulator, workDir: scratch, progress });
     const inputs = [modelArg, options.images, options.labels, ...(options.config === undefined ? [] : [options.config])];
-    const out = options.out ?? `rtl-out/eval/${basename(modelArg, extname(modelArg))}`;
+    const out = options.out ?? `rtl-out/eval/${modelName}`;
     await writeEvalDir(out, result, accelerator, seed, inputs);
     for (const line of summaryLines(result)) process.stdout.write(`${line}\n`);
     process.stdout.write(`-> ${join(out, 'eval.json')}\n`);
-    if (options.junit !== undefined) await writeJunit(options.junit, evalSuite(basename(modelArg, extname(modelArg)), result));
+    if (options.junit !== undefined) await writeJunit(options.junit, evalSuite(modelName, result));
     checkRtl(result.rtl, join(out, 'eval.json'));
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
-    forgetScratch();
-  }
+  });
 }
 
 export function registerEval(program: Command): void {
