@@ -1,8 +1,9 @@
 /**
  * The whole accelerator against the golden model and the exact layer model: random layers, cut into 2-D tiles
  * by small buffers, scheduled by every policy over several designs, driven through the host protocol
- * (hwgen/host/driver.ts) on both simulators. Every output level equals the golden model; every tile's load,
- * wait and drain cycles and the top's cnt_cycles equal the prediction; every core's eight counters and the
+ * (hwgen/host/driver.ts) on both simulators, with one bank and with two (loads and drains under the runs). Every
+ * output level equals the golden model; every tile's load, under-the-run, wait and drain cycles and the top's
+ * cnt_cycles equal the prediction; every core's eight counters and the
  * layer's events equal the prediction (simulateGemm lists each difference as a problem).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -36,6 +37,7 @@ const CASES: [string, PolicyName, SimulatorName][] = [
   ['wide', 'cost', 'verilator'], ['wide', 'random', 'verilator'],
   ['annOnly', 'cost', 'verilator'], ['snnOnly', 'random', 'verilator'],
   ['hybrid', 'random', 'icarus'], ['wide', 'cost', 'icarus'],
+  ['banked', 'cost', 'verilator'], ['banked', 'random', 'icarus'],
 ];
 
 describe('the program player', () => {

@@ -43,7 +43,7 @@ const FAULTS = {
   combinationalBank: {
     file: 'hwgen_output_gather.v',
     from: 'assign rd_data[lane*8 +: 8] = q;',
-    to: 'assign rd_data[lane*8 +: 8] = bank[rd_addr];\n            wire unused_q = ^q;',
+    to: 'assign rd_data[lane*8 +: 8] = mem[rd_index];\n            wire unused_q = ^q;',
   },
   unregisteredSelect: {
     file: 'hwgen_accel_top.v',

@@ -52,6 +52,10 @@ export const buffersSchema = z
       .refine((bytes) => (bytes & (bytes - 1)) === 0, 'must be a power of two')
       .default(8)
       .describe('Output levels the host reads from an output bank per cycle (its read port is drainBytes bytes wide): 1, 2, 4 … 64.'),
+    banks: z
+      .union([z.literal(1), z.literal(2)])
+      .default(1)
+      .describe('Banks of every activation replica, schedule memory and output bank, each holding 1/banks of its bytes: with 2 the next tile loads and the previous one drains while a tile runs.'),
   })
   .describe('On-chip buffer sizes');
 

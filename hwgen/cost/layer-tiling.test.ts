@@ -34,7 +34,7 @@ const columns = (tiles: readonly LayerTile[]) => tiles.map((tile) => [tile.colSt
 describe('designOf: the dispatcher buffers of the default design', () => {
   it('ACT_DEPTH = 65536 / 8, EV_DEPTH = 65536, SCHED_DEPTH 4096, OUT_DEPTH 16384, SE_W = 17 + 16 bits → 5 bytes', () => {
     // ANN entry: bitsFor(8192) + clog2(8192) = 14 + 13 = 27 bits; SNN entry: bitsFor(65536) + clog2(65536) = 17 + 16 = 33.
-    expect(DEFAULT.buffers).toEqual({ actDepth: 8192, evDepth: 65536, schedDepth: 4096, outDepth: 16384, drainLevels: 1, schedEntryBytes: 5 });
+    expect(DEFAULT.buffers).toEqual({ actDepth: 8192, evDepth: 65536, schedDepth: 4096, outDepth: 16384, drainLevels: 1, schedEntryBytes: 5, banks: 1 });
   });
 });
 

@@ -181,7 +181,7 @@ describe('predictLayer composes the protocol', () => {
   const design = designOf(SMALL_DESIGN);
 
   it('has the buffers the tiling assumes (SE_W = max(6 + 5, 7 + 6) = 13 bits: 2 bytes)', () => {
-    expect(design.buffers).toEqual({ actDepth: 32, evDepth: 64, schedDepth: 4, outDepth: 64, drainLevels: 1, schedEntryBytes: 2 });
+    expect(design.buffers).toEqual({ actDepth: 32, evDepth: 64, schedDepth: 4, outDepth: 64, drainLevels: 1, schedEntryBytes: 2, banks: 1 });
   });
 
   it.each(['cost', 'random'] as const)('%s on a 2×3-tiled layer: per tile load (max of 7 buses) + 1 + run + drain; events Σ of their parts', (policy) => {

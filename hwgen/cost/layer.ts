@@ -30,7 +30,7 @@ import { type Design, designOf } from '../modules/accel/arch.ts';
 import { RUN_WAIT_OFFSET } from './dispatcher.ts';
 import { DEFAULT_ENERGY_PJ, type EventCounts, addEvents, energyPicojoules, zeroEvents } from '../arch/events.ts';
 import { type LayerTile, kindRefusal, rowTilesOf, tileLayer, tileOutputs, tileSchedules, tileSubLayer } from './layer-tiling.ts';
-import { type TilePrediction, type TileSramBytes, kindsUsedBy, predictTileRun, tileLoadWords } from './tile-model.ts';
+import { type TilePrediction, type TileSramBytes, type TileTimeline, kindsUsedBy, predictTileRun, tileLoadWords, tileTimelines, timelineCycles } from './tile-model.ts';
 
 export { type Design, type DesignBuffers, designBuffersOf, designOf } from '../modules/accel/arch.ts';
 export {
@@ -146,10 +146,12 @@ function tileFixedCycles(sub: GemmLayer, design: Design): number {
  * with load(U) = max(Nt, the replica words of every kind in U and, in the first column tile of a row tile, their
  * weight and bias/θ words): a schedule that uses the kinds U loads at least that. Taking the minimum over U,
  * not the cheapest load plus the LP bound on all cores, keeps the floor honest when a kind's replica load costs
- * more than its cores save.
+ * more than its cores save. With two banks (buffers.banks) the floor is the run's part alone.
  */
 export function tileLowerBound(tile: LayerTile, sub: GemmLayer, costs: ColumnCosts, design: Design): number {
   const loadOf = tileLoadOf(tile, sub, design);
+  // With two banks a tile's loads and drain may run under its neighbours' runs: only the run is certain.
+  if (design.buffers.banks > 1) return Math.min(...kindSets(tile.kinds).map((kinds) => makespanLowerBound(costs, machinesOfKinds(kinds, design.machines)))) + 1 + FEEDER_LATENCY + RUN_WAIT_OFFSET;
   const best = Math.min(...kindSets(tile.kinds).map((kinds) => loadOf(kinds) + makespanLowerBound(costs, machinesOfKinds(kinds, design.machines))));
   return best + tileFixedCycles(sub, design);
 }
@@ -230,10 +232,15 @@ export interface LayerPrediction {
   readonly tiles: readonly TilePrediction[];
   /** Σ over tiles: tiles run one after another. */
   readonly cycles: number;
-  /** Σ over tiles of the load, run and drain phases (cycles = load + tiles + run + drain). */
+  /**
+   * Σ over tiles of the cycles spent loading before a start, between a start and the next tile (the run, with two
+   * banks also the drains and loads under it) and draining after the last wait: cycles = load + tiles + run + drain.
+   */
   readonly loadCycles: number;
   readonly runCycles: number;
   readonly drainCycles: number;
+  /** Σ over tiles of the start cycle and the run (predictDispatch cycles): the cycles in which the cores have a tile. */
+  readonly busyCycles: number;
   readonly events: EventCounts;
   /** The events' parts, summed over tiles: the cores' streams and the dispatcher's and loads' buffer bytes. */
   readonly breakdown: { readonly cores: EventCounts; readonly dispatcher: TileSramBytes };
@@ -295,12 +302,21 @@ function scheduleTiles(layer: GemmLayer, schedule: Schedule, design: Design): Sc
   });
 }
 
-/** Every tile predicted in protocol order; the weights of the kinds a row tile uses load before its first column tile. */
+/**
+ * Every tile predicted in protocol order; the weights of the kinds a row tile uses load before its first column
+ * tile. Each tile alone, then laid out together (tileTimelines: with two banks a tile's cycles depend on its
+ * neighbours' loads and drains).
+ */
 function predictTiles(layer: GemmLayer, tiles: readonly ScheduledTile[], design: Design, outputs: Uint8Array): TilePrediction[] {
-  return rowTilesOf(tiles).flatMap((row) => {
+  const alone = rowTilesOf(tiles).flatMap((row) => {
     const used = new Set(row.flatMap(({ schedule }) => kindsUsedBy(schedule)));
     const weightKinds = CORE_KINDS.filter((kind) => used.has(kind));
     return row.map(({ tile, schedule }) => predictTile(layer, tile, schedule, design, outputs, tile.firstInRow ? weightKinds : []));
+  });
+  const timelines = tileTimelines(alone, design.buffers.banks);
+  return alone.map((tile, t) => {
+    const timeline = timelines[t] as TileTimeline;
+    return { ...tile, timeline, cycles: timelineCycles(timeline) };
   });
 }
 
@@ -330,9 +346,10 @@ export function predictLayer(layer: GemmLayer, schedule: LayerSchedule, accelera
     name: layer.name,
     tiles,
     cycles,
-    loadCycles: sum((tile) => tile.loadCycles),
-    runCycles: sum((tile) => tile.runCycles),
-    drainCycles: sum((tile) => tile.drainCycles),
+    loadCycles: sum((tile) => tile.timeline.exposedLoad),
+    runCycles: sum((tile) => tile.timeline.hiddenDrain + tile.timeline.hiddenLoad + tile.timeline.wait),
+    drainCycles: sum((tile) => tile.timeline.tailDrain),
+    busyCycles: sum((tile) => tile.dispatch.cycles),
     events,
     breakdown: { cores: tiles.reduce((total, tile) => addEvents(total, tile.breakdown.cores), zeroEvents()), dispatcher: sumBytes(tiles) },
     energyPj,

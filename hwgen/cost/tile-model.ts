@@ -1,13 +1,15 @@
 /**
  * The exact cycles and events of one tile under the host protocol (hwgen/modules/dispatcher/spec.md, "Host
  * protocol: tiles, bus cycles and the exact layer model"). The host plays one program line per clock cycle and
- * only the run depends on data, so
+ * only the run depends on data. A tile's own phases:
  *
- *     tile cycles = load + 1 (start) + run + drain
  *     load  = max over the 7 load buses (all in parallel, one word per cycle each, broadcast to every core or
  *             replica of their kind) of the words the tile puts on it
  *     run   = predictDispatch(...).cycles + RUN_WAIT_OFFSET        (cores exact by co-simulation)
  *     drain = Σ_cores ceil(M_tile · n_c · beats / R)              (R output bytes per cycle, buffers.drainBytes; 4 bytes per logit)
+ *
+ * and where they fall (tileTimelines): with one bank a tile is load + 1 (start) + run + drain; with two banks
+ * the previous tile's drain and the next tile's loads run after the start cycle, under the run.
  */
 import { CORE_KIND_FACTS, CORE_KINDS, coresOf } from '../arch/core-kinds.ts';
 import type { CoreKind, Schedule } from '../schedule/types.ts';
@@ -15,7 +17,7 @@ import { LOAD_BUSES, type LoadWords, zeroLoadWords } from '../arch/load-buses.ts
 import type { GemmLayer } from '../workload/gemm-layer.ts';
 import { CORE_KIND_ARCH, type Design } from '../modules/accel/arch.ts';
 import { type HasOutputKind, beatsPerOutput } from '../arch/output-stream.ts';
-import { drainReads } from '../modules/dispatcher/arch.ts';
+import { drainReads, loadsBeforeStart } from '../modules/dispatcher/arch.ts';
 import { CORE_KIND_COSTS } from './core-kinds.ts';
 import { type DispatchPrediction, RUN_WAIT_OFFSET, predictDispatch } from './dispatcher.ts';
 import { type EventCounts, addEvents, zeroEvents } from '../arch/events.ts';
@@ -82,6 +84,58 @@ function totalBytes(bytes: TileSramBytes): number {
   return bytes.weightLoads + bytes.replicaWrites + bytes.schedule + bytes.replicaReads + bytes.outputs;
 }
 
+/**
+ * Where a tile's stretch of the program goes (hwgen/modules/dispatcher/spec.md, "Overlapped tiles"): loads before
+ * the start cycle, the start cycle, work under the run, the wait for done, a drain after it.
+ */
+export interface TileTimeline {
+  /** Loads before the start cycle: every tile's with one bank; with two, the first tile's and a tile's that loads weights. */
+  readonly exposedLoad: number;
+  /** After the start cycle (two banks): the previous tile's drain … */
+  readonly hiddenDrain: number;
+  /** … then the next tile's loads (when it loads no weights). */
+  readonly hiddenLoad: number;
+  /** The wait for done: the run less the hidden work, at least one cycle (a wait lasts one cycle at least); with two banks, and the cycle of done. */
+  readonly wait: number;
+  /** The drain after the wait: every tile's with one bank, the last tile's with two. */
+  readonly tailDrain: number;
+}
+
+export function timelineCycles(timeline: TileTimeline): number {
+  return timeline.exposedLoad + 1 + timeline.hiddenDrain + timeline.hiddenLoad + timeline.wait + timeline.tailDrain;
+}
+
+/** The tile's phases laid out alone, as one bank lays out every tile. */
+function serialTimeline(loadCycles: number, runCycles: number, drainCycles: number): TileTimeline {
+  return { exposedLoad: loadCycles, hiddenDrain: 0, hiddenLoad: 0, wait: runCycles, tailDrain: drainCycles };
+}
+
+/** A tile's own phase lengths and whether it loads weights: what its place in the program depends on. */
+export type TilePhases = Pick<TilePrediction, 'loadCycles' | 'runCycles' | 'drainCycles' | 'weightKinds'>;
+
+/**
+ * With two banks the next start may follow the wait at once, but `done` is still high in the cycle after the wait
+ * has seen it and the top takes no start then: the host idles that cycle.
+ */
+const DONE_CYCLE = 1;
+
+/** Every tile's timeline in protocol order (one bank: serial; two: drains and loads under the neighbouring runs). */
+export function tileTimelines(tiles: readonly TilePhases[], banks: number): TileTimeline[] {
+  if (banks === 1) return tiles.map((tile) => serialTimeline(tile.loadCycles, tile.runCycles, tile.drainCycles));
+  return tiles.map((tile, t) => {
+    const next = tiles[t + 1];
+    const hiddenDrain = t > 0 ? (tiles[t - 1]?.drainCycles ?? 0) : 0;
+    const hiddenLoad = next !== undefined && !loadsBeforeStart(tiles, t + 1, banks) ? next.loadCycles : 0;
+    return {
+      exposedLoad: loadsBeforeStart(tiles, t, banks) ? tile.loadCycles : 0,
+      hiddenDrain,
+      hiddenLoad,
+      wait: Math.max(1, tile.runCycles - hiddenDrain - hiddenLoad) + DONE_CYCLE,
+      tailDrain: next === undefined ? tile.drainCycles : 0,
+    };
+  });
+}
+
 export interface TilePrediction {
   readonly tile: LayerTile;
   /** The tile's schedule (tile-local column numbers, all of the design's cores). */
@@ -91,9 +145,11 @@ export interface TilePrediction {
   readonly loadCycles: number;
   /** predictDispatch cycles + RUN_WAIT_OFFSET. */
   readonly runCycles: number;
-  /** M_tile · Nt. */
+  /** Σ_cores ceil(M_tile · n_c · beats / R): the tile's drain. */
   readonly drainCycles: number;
-  /** loadCycles + 1 (start) + runCycles + drainCycles. */
+  /** Where the phases fall in the tile's stretch of the program; alone (predictTileRun) the serial layout. */
+  readonly timeline: TileTimeline;
+  /** The tile's stretch of the program: timelineCycles(timeline) (alone: loadCycles + 1 + runCycles + drainCycles). */
   readonly cycles: number;
   /** The run: every core's list, cycles and stream events (in the order of the schedule's cores). */
   readonly dispatch: DispatchPrediction;
@@ -137,6 +193,7 @@ export function predictTileRun(tile: LayerTile, sub: GemmLayer, subOutputs: Uint
     loadCycles,
     runCycles,
     drainCycles,
+    timeline: serialTimeline(loadCycles, runCycles, drainCycles),
     cycles: loadCycles + 1 + runCycles + drainCycles,
     dispatch,
     weightKinds,

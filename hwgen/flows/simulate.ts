@@ -125,9 +125,10 @@ function timingProblems(name: string, prediction: LayerPrediction, readback: Lay
     if (measured === undefined) return;
     const where = `${name} tile ${t} (rows ${tile.tile.rowStart}..${tile.tile.rowEnd - 1}, columns ${tile.tile.colStart}..${tile.tile.colEnd - 1})`;
     const pairs: [string, number, number][] = [
-      ['load cycles', measured.loadCycles, tile.loadCycles],
-      ['wait cycles', measured.runCycles, tile.runCycles],
-      ['drain cycles', measured.drainCycles, tile.drainCycles],
+      ['load cycles', measured.loadCycles, tile.timeline.exposedLoad],
+      ['cycles under the run', measured.hiddenCycles, tile.timeline.hiddenDrain + tile.timeline.hiddenLoad],
+      ['wait cycles', measured.waitCycles, tile.timeline.wait],
+      ['drain cycles', measured.drainCycles, tile.timeline.tailDrain],
       ['cnt_cycles', measured.cntCycles, tile.dispatch.cycles],
     ];
     for (const [what, got, expected] of pairs) if (got !== expected) problems.push(`${where}: ${what} ${got}, predicted ${expected}`);
@@ -191,7 +192,7 @@ export async function simulateGemm(accelerator: Accelerator, gemm: GemmLayer, la
     cycles: readback.cycles,
     predictedCycles: prediction.cycles,
     loadCycles: readback.tiles.reduce((sum, tile) => sum + tile.loadCycles, 0),
-    runCycles: readback.tiles.reduce((sum, tile) => sum + tile.runCycles + 1, 0),
+    runCycles: readback.tiles.reduce((sum, tile) => sum + 1 + tile.hiddenCycles + tile.waitCycles, 0),
     drainCycles: readback.tiles.reduce((sum, tile) => sum + tile.drainCycles, 0),
     match: outputs.count === 0,
     mismatchedLevels: outputs.count,

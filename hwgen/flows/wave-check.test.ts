@@ -164,7 +164,7 @@ const MUTATIONS: readonly Edit[] = [
       '    always @(posedge clk) if (rst) mut_done <= 1\'b0; else if (mut_stall) mut_done <= 1\'b1;\n\n' +
       '    always @(posedge clk) begin\n        if (sched_wr_en)',
   },
-  { file: 'hwgen_column_feeder.v', from: '        if (issue) out_data <= data_mem[rd_addr];\n', to: '        if (issue) out_data <= data_mem[rd_addr];\n        else if (mut_data && mut_stall) out_data <= out_data ^ {{(WORD_W-1){1\'b0}}, 1\'b1};\n' },
+  { file: 'hwgen_column_feeder.v', from: '        if (issue) out_data <= data_mem[data_rd_index];\n', to: '        if (issue) out_data <= data_mem[data_rd_index];\n        else if (mut_data && mut_stall) out_data <= out_data ^ {{(WORD_W-1){1\'b0}}, 1\'b1};\n' },
   {
     file: 'hwgen_column_feeder.v',
     from: '            end else if (out_ready) begin\n                out_valid <= 1\'b0;\n                out_last  <= 1\'b0;\n            end\n',

@@ -10,7 +10,7 @@
 import type { Accelerator } from '../config/load-config.ts';
 import { CORE_KIND_FACTS, CORE_KINDS, byKind } from '../arch/core-kinds.ts';
 import { ACCEL_COUNTERS, type AccelCounter, CORE_KIND_ARCH, type CoreParams, accelTopPorts, accelTopWidths, coreParamsOf } from '../modules/accel/arch.ts';
-import { drainReads, feederParams, gatherParams, listEntries, packEntry } from '../modules/dispatcher/arch.ts';
+import { drainReads, feederParams, gatherParams, listEntries, loadsBeforeStart, packEntry } from '../modules/dispatcher/arch.ts';
 import type { PortSpec } from '../arch/module.ts';
 import { LOAD_BUSES, type LoadBus, type LoadWords } from '../arch/load-buses.ts';
 import { type LayerTile, tileSubLayer } from '../cost/layer-tiling.ts';
@@ -49,6 +49,8 @@ export class LayerProgram {
   readonly ports: readonly PortSpec[];
   readonly cores: number;
   private readonly readbacks: TileReadback[] = [];
+  private readonly busWords: LoadWords[] = [];
+  private readonly bankCaptures: number[][] = [];
   private counterStart = -1;
   private read = false;
 
@@ -61,15 +63,45 @@ export class LayerProgram {
     this.cores = accelerator.config.ann.arrays + accelerator.config.snn.cores;
   }
 
-  /** The program's bytes: one chunk per tile, then the counter reads and the end. Can be read once. */
+  /**
+   * The program's bytes: one chunk per tile, then the counter reads and the end. Can be read once. With two banks
+   * (buffers.banks) tile t's stretch is: [its loads, if before the start] start, the drain of tile t−1 and the
+   * loads of tile t+1 under its run, the wait for done, [the last tile's drain]; tile t runs in bank t mod 2.
+   */
   *chunks(): Generator<Uint8Array> {
     if (this.read) throw new Error(`the program of ${this.layer.name} has been read already`);
     this.read = true;
     const builder = new ProgramBuilder(this.ports, DRAIN_SWEEP_PORT);
+    const banks = this.accelerator.config.buffers.banks;
+    const subs = this.hostTiles.map((tile) => tileSubLayer(this.layer, tile.tile));
+    const bankOf = (t: number): number => (banks > 1 ? t % 2 : 0);
+    const loadTile = (t: number): void => {
+      builder.hold({ bank: bankOf(t) });
+      this.busWords[t] = emitLoads(builder, busQueues(this.accelerator, subs[t] as GemmLayer, this.hostTiles[t] as HostTile));
+    };
+    const drainTile = (t: number): void => {
+      builder.hold({ bank: bankOf(t) });
+      this.bankCaptures[t] = emitDrain(builder, this.accelerator, subs[t] as GemmLayer, this.hostTiles[t] as HostTile);
+    };
+    const last = this.hostTiles.length - 1;
     for (const [t, tile] of this.hostTiles.entries()) {
-      this.readbacks.push(emitTile(builder, this.accelerator, this.layer, tile, t));
+      builder.mark(tileMark(t, 0));
+      if (loadsBeforeStart(this.hostTiles, t, banks)) loadTile(t);
+      builder.mark(tileMark(t, 1));
+      builder.hold({ ...tileConfig(this.accelerator, subs[t] as GemmLayer, tile.schedule), bank: bankOf(t) });
+      builder.play({ start: 1 });
+      if (banks > 1 && t > 0) drainTile(t - 1);
+      if (banks > 1 && t < last && !loadsBeforeStart(this.hostTiles, t + 1, banks)) loadTile(t + 1);
+      builder.mark(tileMark(t, 2));
+      builder.wait();
+      // done is high in the cycle after the wait sees it, and the top takes no start while done is high: one idle cycle.
+      if (banks > 1) builder.play();
+      builder.mark(tileMark(t, 3));
+      if (banks === 1 || t === last) drainTile(t);
+      builder.mark(tileMark(t, 4));
       yield builder.take();
     }
+    this.readbacks.push(...this.hostTiles.map((tile, t) => ({ tile, busWords: this.busWords[t] as LoadWords, bankCaptures: this.bankCaptures[t] as number[] })));
     builder.hold({});
     for (let c = 0; c < this.cores; c++) {
       ACCEL_COUNTERS.forEach((_, i) => {
@@ -97,8 +129,13 @@ export class LayerProgram {
   }
 }
 
-/** Mark ids: tile t begins at 4t, its loads end at 4t+1, its run at 4t+2, its drain at 4t+3. */
-export const tileMark = (tile: number, phase: 0 | 1 | 2 | 3): number => 4 * tile + phase;
+/**
+ * Mark ids of tile t's stretch: 5t its beginning, 5t+1 its start cycle (after the loads before it), 5t+2 the wait
+ * (after the work under the run), 5t+3 the wait's end, 5t+4 its end (after the drain that follows the wait).
+ */
+export type TilePhaseMark = 0 | 1 | 2 | 3 | 4;
+export const TILE_MARKS = 5;
+export const tileMark = (tile: number, phase: TilePhaseMark): number => TILE_MARKS * tile + phase;
 
 const uses = (schedule: Schedule, kind: CoreKind): boolean => schedule.cores.some((core) => core.kind === kind && core.columns.length > 0);
 
@@ -188,19 +225,10 @@ function emitLoads(builder: ProgramBuilder, queues: Partial<Record<LoadBus, BusW
   return Object.fromEntries(LOAD_BUSES.map((bus) => [bus, queues[bus]?.count ?? 0])) as LoadWords;
 }
 
-function emitTile(builder: ProgramBuilder, accelerator: Accelerator, layer: GemmLayer, tile: HostTile, t: number): TileReadback {
-  const sub = tileSubLayer(layer, tile.tile);
-  builder.hold(tileConfig(accelerator, sub, tile.schedule));
-  builder.mark(tileMark(t, 0));
-  const busWords = emitLoads(builder, busQueues(accelerator, sub, tile));
-  builder.mark(tileMark(t, 1));
-  builder.play({ start: 1 });
-  builder.wait();
-  builder.mark(tileMark(t, 2));
+/** A tile's drain: every core's bank swept, R levels a read; per core, the index of its first capture. */
+function emitDrain(builder: ProgramBuilder, accelerator: Accelerator, sub: GemmLayer, tile: HostTile): number[] {
   const drain = gatherParams(accelerator);
-  const bankCaptures = tile.schedule.cores.map((core, c) => builder.sweep({ ob_rd_core: c }, DRAIN_SWEEP_PORT, drainReads(core.columns.length * sub.M * beatsPerOutput(sub), drain)));
-  builder.mark(tileMark(t, 3));
-  return { tile, busWords, bankCaptures };
+  return tile.schedule.cores.map((core, c) => builder.sweep({ ob_rd_core: c }, DRAIN_SWEEP_PORT, drainReads(core.columns.length * sub.M * beatsPerOutput(sub), drain)));
 }
 
 /** All of a (small) program's bytes at once: for tests and for decoding it. */
@@ -213,13 +241,18 @@ export function layerProgram(accelerator: Accelerator, layer: GemmLayer, tiles: 
   return new LayerProgram(accelerator, layer, tiles);
 }
 
+/** A tile's stretch of the program as the testbench's marks measured it (the parts of TileTimeline). */
 export interface TileMeasurement {
+  /** Loads before the start cycle. */
   readonly loadCycles: number;
-  /** The wait for done after the start cycle (the cost model's runCycles). */
-  readonly runCycles: number;
+  /** Between the start cycle and the wait: the drain and loads under the run (two banks). */
+  readonly hiddenCycles: number;
+  /** The wait for done. */
+  readonly waitCycles: number;
+  /** The drain after the wait. */
   readonly drainCycles: number;
   readonly cycles: number;
-  /** The top's cnt_cycles after the tile's run. */
+  /** The top's cnt_cycles when the tile's drain began (the tile's run: cnt_cycles holds the last finished run). */
   readonly cntCycles: number;
 }
 
@@ -263,20 +296,21 @@ export function readLayer(program: LayerProgram, captures: Captures, marks: Read
   const tiles = program.tiles.map(({ tile, bankCaptures }, t): TileMeasurement => {
     const { rowStart, rowEnd, colStart } = tile.tile;
     const rows = (rowEnd - rowStart) * beats;
-    let cntCycles = 0;
+    let cntCycles: number | undefined;
     tile.schedule.cores.forEach((core, c) => {
       const first = bankCaptures[c] ?? -1;
       core.columns.forEach((n, i) => {
         for (let r = 0; r < rows; r++) {
           const level = i * rows + r;
           const index = first + Math.floor(level / perRead);
-          if (level === 0) cntCycles = output(index, 'cnt_cycles');
+          // The drain's first read: with two banks a later one may come after the next run's done.
+          if (level === 0 && cntCycles === undefined) cntCycles = output(index, 'cnt_cycles');
           bytes[(rowStart * beats + r) * layer.N + colStart + n] = output(index, 'ob_rd_data', level % perRead);
         }
       });
     });
-    const [begin, loaded, ran, drained] = [0, 1, 2, 3].map((phase) => mark(tileMark(t, phase as 0 | 1 | 2 | 3))) as [number, number, number, number];
-    return { loadCycles: loaded - begin, runCycles: ran - loaded - 1, drainCycles: drained - ran, cycles: drained - begin, cntCycles };
+    const [begin, started, waiting, waited, end] = [0, 1, 2, 3, 4].map((phase) => mark(tileMark(t, phase as TilePhaseMark))) as [number, number, number, number, number];
+    return { loadCycles: started - begin, hiddenCycles: waiting - started - 1, waitCycles: waited - waiting, drainCycles: end - waited, cycles: end - begin, cntCycles: cntCycles ?? 0 };
   });
   const counters = Array.from({ length: program.cores }, (_, c) =>
     Object.fromEntries(ACCEL_COUNTERS.map((name, i) => [name, output(program.counterCaptures + c * ACCEL_COUNTERS.length + i, 'cnt_rd_data')])) as Record<AccelCounter, number>,

@@ -352,10 +352,10 @@ const EXTREMES: readonly ModuleDescription[] = [
   generateAnnCoreFromParams({ rows: 3, cols: 5, accW: 18, maxChunks: 13, weightDepth: 70, btDepth: 14 }, HASH),
   generateSnnCoreFromParams({ lanes: 1, accW: 8, maxEvents: 1, weightDepth: 1, btDepth: 1, thetaW: 1, shiftAdd: false }, { configHash: HASH }),
   generateSnnCoreFromParams({ lanes: 3, accW: 40, maxEvents: 5, weightDepth: 7, btDepth: 3, thetaW: 9, shiftAdd: false }, { configHash: HASH }),
-  generateColumnFeeder({ wordBits: 1, depth: 1, schedDepth: 1 }, HASH),
-  generateColumnFeeder({ wordBits: 13, depth: 5, schedDepth: 2 }, HASH),
-  generateOutputGather({ depth: 1, schedDepth: 1, readLevels: 1 }, HASH),
-  generateOutputGather({ depth: 3, schedDepth: 7, readLevels: 2 }, HASH),
+  generateColumnFeeder({ wordBits: 1, depth: 1, schedDepth: 1, banks: 1 }, HASH),
+  generateColumnFeeder({ wordBits: 13, depth: 5, schedDepth: 2, banks: 1 }, HASH),
+  generateOutputGather({ depth: 1, schedDepth: 1, readLevels: 1, banks: 1 }, HASH),
+  generateOutputGather({ depth: 3, schedDepth: 7, readLevels: 2, banks: 1 }, HASH),
 ];
 
 const DESIGNS: readonly (readonly [string, readonly ModuleDescription[]])[] = [

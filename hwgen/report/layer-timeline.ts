@@ -66,11 +66,17 @@ export function layerTimeline(layer: GemmLayer, prediction: LayerPrediction, gol
   const phases: HostPhase[] = [];
   let begin = 0;
   prediction.tiles.forEach((tile, t) => {
-    const startPulse = begin + tile.loadCycles;
-    // done rises predictDispatch(...).cycles after the start pulse, and the drain follows it (tile = load + 1 + run + drain).
-    const drainStart = startPulse + 1 + tile.runCycles;
-    if (tile.loadCycles > 0) phases.push({ kind: 'load', tile: t, start: begin, end: startPulse });
-    if (tile.drainCycles > 0) phases.push({ kind: 'drain', tile: t, start: drainStart, end: begin + tile.cycles });
+    const { exposedLoad, hiddenDrain, hiddenLoad, wait, tailDrain } = tile.timeline;
+    const startPulse = begin + exposedLoad;
+    const hidden = startPulse + 1;
+    // One bank: load, start, run, drain. Two: the previous tile's drain and the next tile's loads follow the start.
+    const spans: [HostPhase['kind'], number, number, number][] = [
+      ['load', t, begin, exposedLoad],
+      ['drain', t - 1, hidden, hiddenDrain],
+      ['load', t + 1, hidden + hiddenDrain, hiddenLoad],
+      ['drain', t, hidden + hiddenDrain + hiddenLoad + wait, tailDrain],
+    ];
+    for (const [kind, of, start, length] of spans) if (length > 0) phases.push({ kind, tile: of, start, end: start + length });
     addTileColumns(cores, tile, startPulse, layer, levels, params);
     begin += tile.cycles;
   });

@@ -16,6 +16,8 @@ export const TILED_DESIGNS = {
   annOnly: { ann: { arrays: 2, rows: 2, cols: 3 }, snn: { cores: 0 }, limits: LIMITS, buffers: { weightBytes: 128, activationBytes: 128, outputBytes: 64, scheduleEntries: 16 } },
   // The SNN-only design adds a level's bits, not its spikes (snn.shiftAdd).
   snnOnly: { ann: { arrays: 0 }, snn: { cores: 3, lanes: 4, shiftAdd: true }, limits: LIMITS, buffers: { weightBytes: 512, activationBytes: 256, outputBytes: 64, scheduleEntries: 16 } },
+  // Two banks (buffers.banks): the next tile loads and the previous one drains, 2 levels a read, while a tile runs.
+  banked: { ann: { arrays: 1, rows: 3, cols: 4 }, snn: { cores: 2, lanes: 3, shiftAdd: true }, limits: LIMITS, buffers: { weightBytes: 256, activationBytes: 128, outputBytes: 64, scheduleEntries: 16, drainBytes: 2, banks: 2 } },
 } as const satisfies Record<string, AcceleratorConfigInput>;
 
 export type TiledDesignName = keyof typeof TILED_DESIGNS;

@@ -80,8 +80,8 @@ function designLine(accelerator: Accelerator): string {
   return `${name}: ${arrays}, ${cores}, ${clockMHz} MHz`;
 }
 
-const TABLE_HEADER = ['policy', 'cycles', 'load', 'bound', 'gap', 'energy', 'EDP (J·s)', 'on SNN'];
-const RIGHT_ALIGNED = [false, true, true, true, true, true, true, true];
+const TABLE_HEADER = ['policy', 'cycles', 'load', 'busy', 'bound', 'gap', 'energy', 'EDP (J·s)', 'on SNN'];
+const RIGHT_ALIGNED = [false, true, true, true, true, true, true, true, true];
 
 function policyLabel(outcome: PolicyOutcome): string {
   return outcome.fellBack ? `${outcome.policy}*` : outcome.policy;
@@ -93,6 +93,7 @@ function policyRow(outcome: PolicyOutcome, lowerBound: number): string[] {
     policyLabel(outcome),
     String(prediction.cycles),
     String(prediction.loadCycles),
+    `${(100 * prediction.busyCycles / prediction.cycles).toFixed(1)} %`,
     String(Math.round(lowerBound)),
     signedPercent(gapToBound(prediction.cycles, lowerBound)),
     formatEnergy(prediction.energyPj),
@@ -160,6 +161,7 @@ function outcomeJson(outcome: PolicyOutcome, lowerBound: number): Record<string,
     loadCycles: prediction.loadCycles,
     runCycles: prediction.runCycles,
     drainCycles: prediction.drainCycles,
+    busyCycles: prediction.busyCycles,
     modelMakespan: outcome.modelMakespan,
     columnBound: outcome.columnBound,
     gapToBound: gapToBound(prediction.cycles, lowerBound),

@@ -18,14 +18,18 @@ export interface BankReadSample {
   readonly core: SignalValue;
   readonly addr: SignalValue;
   readonly data: SignalValue;
+  /** The bank the address is in (the top's `bank` input). */
+  readonly bank: SignalValue;
 }
 
 /** A word of a bank as the beats wrote it: each byte lane's level, undefined where no beat wrote it. */
 type Word = readonly (number | undefined)[];
 
 export class BankReadCheck {
-  /** Per core: level address → level, as the output beats wrote them. */
-  private readonly banks: Map<number, number>[];
+  /** Per bank (buffers.banks), per core: level address → level, as the output beats wrote them. */
+  private readonly banks: Map<number, number>[][];
+  /** The bank the latest start pulse writes (tile t runs in bank t mod banks). */
+  private bank = 0;
   private readonly writePointers: number[];
   /** No start pulse seen yet (a dump window may begin in a run): where beats are written is unknown. */
   private beforeFirstStart = true;
@@ -36,20 +40,22 @@ export class BankReadCheck {
     private readonly probes: BankReadProbes,
     private readonly findings: FindingSink,
     cores: number,
+    banks = 1,
   ) {
-    this.banks = Array.from({ length: cores }, () => new Map());
+    this.banks = Array.from({ length: banks }, () => Array.from({ length: cores }, () => new Map()));
     this.writePointers = Array.from({ length: cores }, () => 0);
   }
 
-  /** A start pulse: every gatherer's write pointer starts again at 0 (the banks keep their contents). */
-  restart(): void {
+  /** A start pulse of a run in `bank`: every gatherer's write pointer starts again at 0 (the banks keep their contents). */
+  restart(bank = 0): void {
     this.beforeFirstStart = false;
+    this.bank = bank;
     this.writePointers.fill(0);
   }
 
   /** An output beat of core c: its level goes to the bank at the write pointer. */
   write(core: number, level: SignalValue): void {
-    const bank = this.banks[core];
+    const bank = this.banks[this.bank]?.[core];
     if (bank === undefined || this.beforeFirstStart) return;
     const pointer = this.writePointers[core]!;
     this.writePointers[core] = pointer + 1;
@@ -59,13 +65,15 @@ export class BankReadCheck {
 
   /**
    * The read port sampled in `cycle`. `idle`: no run in progress in this cycle nor the one before (no bank is
-   * being written), `label` names the tile whose drain it is.
+   * being written), `label` names the tile whose drain it is. With two banks a read of the bank the run does not
+   * write is checked during the run too (the previous tile's drain under the run).
    */
   sample(cycle: number, sample: BankReadSample, idle: boolean, label: string): void {
     const before = this.previous;
     this.previous = { cycle, sample };
-    if (!idle || this.reported || before === undefined || before.cycle !== cycle - 1) return;
-    const expected = this.wordAt(before.sample.core, before.sample.addr);
+    if (this.reported || before === undefined || before.cycle !== cycle - 1) return;
+    if (!idle && !this.readsOtherBank(before.sample)) return;
+    const expected = this.wordAt(before.sample.bank, before.sample.core, before.sample.addr);
     if (expected === undefined || matches(sample.data, expected)) return;
     this.reported = true;
     const core = Number(before.sample.core), addr = Number(before.sample.addr);
@@ -81,19 +89,24 @@ export class BankReadCheck {
     });
   }
 
+  /** With two banks: the read addresses the bank the latest run does not write. */
+  private readsOtherBank(sample: BankReadSample): boolean {
+    return this.banks.length > 1 && !this.beforeFirstStart && typeof sample.bank === 'bigint' && Number(sample.bank) % this.banks.length !== this.bank;
+  }
+
   /** What the data seen is, when it is another word the port could have given: the way the read went wrong. */
   private diagnosis(cycle: number, before: BankReadSample, now: BankReadSample): string {
-    const same = this.wordAt(now.core, now.addr);
+    const same = this.wordAt(now.bank, now.core, now.addr);
     if (same !== undefined && matches(now.data, same)) return `; seen is the word addressed in cycle ${cycle} itself: the read is combinational`;
-    const otherCore = this.wordAt(now.core, before.addr);
+    const otherCore = this.wordAt(now.bank, now.core, before.addr);
     if (otherCore !== undefined && matches(now.data, otherCore)) return `; seen is core ${String(now.core)}'s word ${String(before.addr)}: the core select is not registered`;
     return '';
   }
 
-  /** The word a core's bank holds at a word address; undefined when the select is unknown, or no lane of it was written. */
-  private wordAt(core: SignalValue, addr: SignalValue): Word | undefined {
-    if (typeof core !== 'bigint' || typeof addr !== 'bigint') return undefined;
-    const bank = this.banks[Number(core)];
+  /** The word a core's bank holds at a word address; undefined when a select is unknown, or no lane of it was written. */
+  private wordAt(which: SignalValue, core: SignalValue, addr: SignalValue): Word | undefined {
+    if (typeof which !== 'bigint' || typeof core !== 'bigint' || typeof addr !== 'bigint') return undefined;
+    const bank = this.banks[Number(which) % this.banks.length]?.[Number(core)];
     if (bank === undefined) return undefined;
     const base = Number(addr) * this.probes.levels;
     const word = Array.from({ length: this.probes.levels }, (_, lane) => bank.get(base + lane));

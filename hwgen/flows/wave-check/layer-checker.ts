@@ -38,7 +38,7 @@ type KeptBeat = Transaction & { tile: number | undefined };
 function predictedTileStarts(prediction: LayerPrediction): number[] {
   let begin = 0;
   return prediction.tiles.map((tile) => {
-    const start = begin + tile.loadCycles;
+    const start = begin + tile.timeline.exposedLoad;
     begin += tile.cycles;
     return start;
   });
@@ -58,9 +58,11 @@ export class LayerWaveChecker implements FindingSink {
   private current: TileRun | undefined;
   private readonly monitors: { input: StreamMonitor; output: StreamMonitor }[];
   private readonly table = new SignalTable();
-  private readonly index: { reset: number; cycle: number; start: number; done: number; inValid: number[]; bankRead: { core: number; addr: number; data: number } | undefined };
+  private readonly index: { reset: number; cycle: number; start: number; done: number; inValid: number[]; bankRead: { core: number; addr: number; data: number; bank: number } | undefined };
   private readonly runControl: RunControlCheck;
   private readonly bankRead: BankReadCheck;
+  /** buffers.banks: tile t runs in bank t mod banks. */
+  private readonly banks: number;
   private readonly kept: KeptBeat[][] | undefined;
   edges = 0;
   firstCycle: number | undefined;
@@ -84,8 +86,9 @@ export class LayerWaveChecker implements FindingSink {
       inValid: this.probes.cores.map((core) => t.indexOf(core.input.valid)),
       bankRead: undefined,
     };
+    this.banks = input.accelerator.config.buffers.banks;
     this.runControl = new RunControlCheck(this.probes, this, input.prediction.tiles, this.tileStarts);
-    this.bankRead = new BankReadCheck(this.probes.bankRead, this, this.probes.cores.length);
+    this.bankRead = new BankReadCheck(this.probes.bankRead, this, this.probes.cores.length, this.banks);
     const violation = (core: CoreStreams) => (v: ProtocolViolation) => this.protocolFinding(core, v);
     this.monitors = this.probes.cores.map((core) => ({
       input: new StreamMonitor(core.input, streamIndices(core.input, t), violation(core)),
@@ -94,7 +97,7 @@ export class LayerWaveChecker implements FindingSink {
     this.kept = input.keepTransactions === true ? this.probes.cores.flatMap(() => [[], []]) : undefined;
     // Last in the table, so that a waveform without them (written before they were probed) reads the rest the same.
     const read = this.probes.bankRead;
-    this.index.bankRead = { core: t.indexOf(read.core), addr: t.indexOf(read.addr), data: t.indexOf(read.data) };
+    this.index.bankRead = { core: t.indexOf(read.core), addr: t.indexOf(read.addr), data: t.indexOf(read.data), bank: t.indexOf(read.bank) };
   }
 
   pathOf(signal: string): string {
@@ -195,7 +198,7 @@ export class LayerWaveChecker implements FindingSink {
   /** A start pulse begins the next tile, unless a run is still in progress (a finding of its own). */
   private startPulse(cycle: number): void {
     if (this.runControl.startWhileRunning(cycle, this.current)) return;
-    this.bankRead.restart();
+    this.bankRead.restart(this.nextTile % this.banks);
     this.beginTile(cycle);
   }
 
@@ -208,7 +211,7 @@ export class LayerWaveChecker implements FindingSink {
     if (at === undefined) return;
     // The address cycle (cycle − 1) from the run's done on: the last level was written at the edge before done.
     const idle = tile?.doneCycle !== undefined && cycle - 1 >= Math.max(tile.predictedDone, tile.doneCycle);
-    this.bankRead.sample(cycle, { core: values[at.core]!, addr: values[at.addr]!, data: values[at.data]! }, idle, tile?.label ?? '');
+    this.bankRead.sample(cycle, { core: values[at.core]!, addr: values[at.addr]!, data: values[at.data]!, bank: values[at.bank]! }, idle, tile?.label ?? '');
   }
 
   private route(c: number, direction: Direction, beat: Transaction): void {

@@ -44,6 +44,8 @@ export interface BankReadProbes {
   readonly core: string;
   readonly addr: string;
   readonly data: string;
+  /** The top's `bank` input: the bank a read addresses (buffers.banks = 2). */
+  readonly bank: string;
   /** Levels per read word (R = buffers.drainBytes), level a·R + l in byte lane l. */
   readonly levels: number;
 }
@@ -88,6 +90,7 @@ function bankReadProbes(accelerator: Accelerator, levels: number, probe: Probe):
     core: probe('probe_ob_rd_core', widths.coreBits, 'dut.ob_rd_core'),
     addr: probe('probe_ob_rd_addr', widths.outAddressBits, 'dut.ob_rd_addr'),
     data: probe('probe_ob_rd_data', 8 * levels, 'dut.ob_rd_data'),
+    bank: probe('probe_bank', 1, 'dut.bank'),
     levels,
   };
 }

@@ -102,7 +102,7 @@ export class RunControlCheck {
   private nextLoadsBegin(tile: TileRun): number {
     const next = this.tiles[tile.index + 1]!;
     const shift = tile.startCycle - this.tileStarts[tile.index]!;
-    return this.tileStarts[tile.index + 1]! - next.loadCycles + shift;
+    return this.tileStarts[tile.index + 1]! - next.timeline.exposedLoad + shift;
   }
 
   private labelOf(index: number, tile: TileRun | undefined): string {

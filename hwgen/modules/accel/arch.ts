@@ -48,6 +48,8 @@ export interface DesignBuffers {
   readonly drainLevels: number;
   /** SCHED_ENTRY_BYTES = ceil(SE_W / 8): bytes of one schedule write or read (sram_byte events). */
   readonly schedEntryBytes: number;
+  /** BANKS: 1, or 2 (the depths above are one bank's; loads and drains of neighbouring tiles run under a run). */
+  readonly banks: number;
 }
 
 /** The cores of a design: both kinds' parameters, how many of each, the clock and the dispatcher buffers. */
@@ -73,6 +75,7 @@ export function designBuffersOf(accelerator: Accelerator): DesignBuffers {
     outDepth: gatherParams(accelerator).depth,
     drainLevels: gatherParams(accelerator).readLevels,
     schedEntryBytes: Math.ceil(entryBits / 8),
+    banks: gatherParams(accelerator).banks,
   };
 }
 
@@ -204,6 +207,7 @@ export function accelTopPorts(accelerator: Accelerator): PortSpec[] {
     port('cfg_entries', 'input', nc * w.entryBits, 'config', "core i's list length at bits i·EW"),
     port('start', 'input', 1, 'status', 'one-cycle pulse: every core walks its list'),
     port('done', 'output', 1, 'status', 'one-cycle pulse: every core has finished its list'),
+    port('bank', 'input', 1, 'config', 'the bank loads write and output reads read; start latches it as the run\'s bank (0 with buffers.banks = 1)'),
     port('ann_w_wr_en', 'input', 1, 'load', 'write an ANN weight word into every array'),
     port('ann_w_wr_addr', 'input', w.annWeightAddressBits, 'load', 'weight word g·J + j'),
     port('ann_w_wr_data', 'input', a.rows * a.cols * 8, 'load', 'ROWS×COLS int8 weights'),

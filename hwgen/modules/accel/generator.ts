@@ -76,6 +76,7 @@ export function generateAccelTop(accelerator: Accelerator): ModuleDescription {
     schedDepth: annFeeder.schedDepth,
     outDepth: gather.depth,
     outReadLevels: gather.readLevels,
+    banks: gather.banks,
   };
   const text = renderVerilog('hwgen/modules/accel/accel_top.v.hbs', context, {
     file: ACCEL_TOP_FILE,
@@ -90,6 +91,7 @@ export function generateAccelTop(accelerator: Accelerator): ModuleDescription {
     { name: 'SCHED_DEPTH', value: annFeeder.schedDepth, description: 'schedule entries per core' },
     { name: 'OUT_DEPTH', value: gather.depth, description: 'output levels per core bank' },
     { name: 'OUT_RD_W', value: gather.readLevels, description: 'levels the host reads per cycle (buffers.drainBytes)' },
+    { name: 'BANKS', value: gather.banks, description: 'banks of every replica, schedule memory and output bank (buffers.banks)' },
   ];
   return {
     name: ACCEL_TOP_MODULE,

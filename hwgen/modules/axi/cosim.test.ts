@@ -63,6 +63,8 @@ describe('hwgen_axi_top', () => {
     // AXIS_W is a real parameter: generated for 32 bits, instantiated with 64.
     ['hybrid', 'cost', 'verilator', 64, 6, 'dma', 32],
     ['hybrid', 'random', 'icarus', 64, 7, 'dma', 32],
+    // Two banks (buffers.banks), the host keeping BANK at 0: loads, runs and drains in one bank, one after another.
+    ['banked', 'cost', 'icarus', 32, 8, 'dma', 32],
   ];
   it.each(CASES)('%s design, %s policy, %s, %i-bit stream, stall seed %i, %s path, generated for %i bits: outputs = golden, CYCLES and counters = prediction', async (design, policy, simulator, axisBits, stallSeed, path, generatedAxisBits) => {
     const accelerator = acceleratorFrom(TILED_DESIGNS[design], design);

@@ -17,7 +17,8 @@ export const AXI_TOP_FILE = `${AXI_TOP_MODULE}.v`;
 export const AXIL_ADDRESS_BITS = 12;
 /** `ID` register: "HWG" and the register map's version. */
 export const AXI_ID = 0x4857_4701;
-export const AXI_MAP_VERSION = 1;
+/** 2: BANK (buffers.banks) and s_axis back-pressure while a run owns the selected bank. */
+export const AXI_MAP_VERSION = 2;
 export const DEFAULT_AXIS_BITS = 32;
 
 /** Byte offsets of the AXI4-Lite registers (32 bits each). */
@@ -35,6 +36,8 @@ export const REGISTERS = {
   OUT_CORE: 0x030,
   OUT_ADDR: 0x034,
   OUT_COUNT: 0x038,
+  /** Bit 0: the bank loads write and drains read; START latches it as the run's bank (0 with one bank). */
+  BANK: 0x03c,
   /** BEATS of load bus b at BEATS + 4·b. */
   BEATS: 0x040,
   /** The layer configuration, one register per cfg_* port, in CONFIG_PORTS order. */
@@ -163,6 +166,7 @@ export function generateAxiTop(accelerator: Accelerator, options: AxiOptions = {
     maxWordBits: Math.max(...buses.map((bus) => bus.bits)),
     idHex: AXI_ID.toString(16).padStart(8, '0'),
     mapVersion: AXI_MAP_VERSION,
+    banks: accelerator.config.buffers.banks,
     reg: Object.fromEntries(Object.entries(REGISTERS).map(([name, offset]) => [name, hex12(offset)])),
     cfgRegs: CONFIG_PORTS.map((name, i) => ({ name, width: findPort(accel, name).width, offset: hex12(REGISTERS.CONFIG + 4 * i) })),
     entryRegs: Array.from({ length: cores }, (_, core) => ({ core, width: entryBits, offset: hex12(REGISTERS.ENTRIES + 4 * core) })),

@@ -17,21 +17,29 @@ export const FEEDER_LATENCY = 2;
 export interface FeederParams {
   /** WORD_W: bits per replica word (ANN: 8·ann.cols; SNN: KW + 8). */
   readonly wordBits: number;
-  /** DEPTH: replica words. */
+  /** DEPTH: replica words of one bank. */
   readonly depth: number;
-  /** SCHED_DEPTH: schedule entries. */
+  /** SCHED_DEPTH: schedule entries of one bank. */
   readonly schedDepth: number;
+  /** BANKS: 1, or 2 (one loads while the other is walked; buffers.banks). */
+  readonly banks: number;
 }
 
-/** Each kind's replica words: an ANN array's dense words of ann.cols levels, an SNN core's events {k, x}. */
+/** One bank's share of a memory of `units` (bytes, entries): the banks split a buffer, they do not add to it. */
+function perBank(units: number, banks: number): number {
+  return Math.max(1, Math.floor(units / banks));
+}
+
+/** Each kind's replica words (one bank): an ANN array's dense words of ann.cols levels, an SNN core's events {k, x}. */
 const FEEDER_WORDS: Readonly<Record<CoreKind, (accelerator: Accelerator) => Pick<FeederParams, 'wordBits' | 'depth'>>> = {
-  ann: ({ config: { ann, buffers } }) => ({ wordBits: 8 * ann.cols, depth: Math.max(1, Math.floor(buffers.activationBytes / ann.cols)) }),
-  snn: (accelerator) => ({ wordBits: addressBits(snnCoreParams(accelerator)) + 8, depth: accelerator.config.buffers.activationBytes }),
+  ann: ({ config: { ann, buffers } }) => ({ wordBits: 8 * ann.cols, depth: perBank(Math.floor(buffers.activationBytes / ann.cols), buffers.banks) }),
+  snn: (accelerator) => ({ wordBits: addressBits(snnCoreParams(accelerator)) + 8, depth: perBank(accelerator.config.buffers.activationBytes, accelerator.config.buffers.banks) }),
 };
 
 /** The feeder of a core of the kind on this design. */
 export function feederParams(accelerator: Accelerator, kind: CoreKind): FeederParams {
-  return { ...FEEDER_WORDS[kind](accelerator), schedDepth: accelerator.config.buffers.scheduleEntries };
+  const { scheduleEntries, banks } = accelerator.config.buffers;
+  return { ...FEEDER_WORDS[kind](accelerator), schedDepth: perBank(scheduleEntries, banks), banks };
 }
 
 export interface FeederWidths {
@@ -67,8 +75,10 @@ export function packEntry(entry: FeederEntry, params: FeederParams): bigint {
 }
 
 export interface GatherParams {
-  /** DEPTH: output levels one bank holds (buffers.outputBytes). */
+  /** DEPTH: output levels one bank holds (buffers.outputBytes / banks). */
   readonly depth: number;
+  /** BANKS: 1, or 2 (the host drains one while a run writes the other; buffers.banks). */
+  readonly banks: number;
   /** SCHED_DEPTH: longest column list (buffers.scheduleEntries). */
   readonly schedDepth: number;
   /** RD_W: levels the host reads per cycle, a power of two (buffers.drainBytes). */
@@ -76,8 +86,8 @@ export interface GatherParams {
 }
 
 export function gatherParams(accelerator: Accelerator): GatherParams {
-  const { outputBytes, scheduleEntries, drainBytes } = accelerator.config.buffers;
-  return { depth: outputBytes, schedDepth: scheduleEntries, readLevels: drainBytes };
+  const { outputBytes, scheduleEntries, drainBytes, banks } = accelerator.config.buffers;
+  return { depth: perBank(outputBytes, banks), schedDepth: perBank(scheduleEntries, banks), readLevels: drainBytes, banks };
 }
 
 /** Words of RD_W levels a bank holds: ceil(DEPTH / RD_W), the range of the host's read address. */
@@ -125,4 +135,14 @@ export function listEntries(replica: Replica, columns: readonly number[]): Feede
     if (entry === undefined) throw new RangeError(`column ${n} is not in the replica (${replica.entries.length} columns)`);
     return entry;
   });
+}
+
+/**
+ * With `banks` banks, does tile t of a layer load before its start cycle (hwgen/modules/dispatcher/spec.md,
+ * "Overlapped tiles")? With one bank every tile does; with two, the first does, and so does a tile that loads
+ * weights: the weight memories have one bank, so they wait for the previous run to end. The others load under the
+ * previous tile's run.
+ */
+export function loadsBeforeStart(tiles: readonly { readonly weightKinds: readonly unknown[] }[], t: number, banks: number): boolean {
+  return banks === 1 || t === 0 || (tiles[t]?.weightKinds.length ?? 0) > 0;
 }

@@ -35,16 +35,16 @@ async function workDir(prefix: string): Promise<string> {
 const VARIANTS: readonly [string, FeederParams][] = [
   ['default ANN feeder', feederParams(defaultAccelerator(), 'ann')],
   ['default SNN feeder', feederParams(defaultAccelerator(), 'snn')],
-  ['one of everything', { wordBits: 1, depth: 1, schedDepth: 1 }],
-  ['odd sizes', { wordBits: 21, depth: 37, schedDepth: 5 }],
+  ['one of everything', { wordBits: 1, depth: 1, schedDepth: 1, banks: 1 }],
+  ['odd sizes', { wordBits: 21, depth: 37, schedDepth: 5, banks: 1 }],
 ];
 
 describe('hwgen_column_feeder static checks', () => {
   it('derives the default design\'s feeders from the config', () => {
     // 16 KiB replicas: 2048 dense words of 8 levels; 16384 events.
-    expect(feederParams(defaultAccelerator(), 'ann')).toEqual({ wordBits: 64, depth: 2048, schedDepth: 4096 });
+    expect(feederParams(defaultAccelerator(), 'ann')).toEqual({ wordBits: 64, depth: 2048, schedDepth: 4096, banks: 1 });
     // KW = clog2(maxK 4608) = 13: events {k, x} of 21 bits.
-    expect(feederParams(defaultAccelerator(), 'snn')).toEqual({ wordBits: 21, depth: 16384, schedDepth: 4096 });
+    expect(feederParams(defaultAccelerator(), 'snn')).toEqual({ wordBits: 21, depth: 16384, schedDepth: 4096, banks: 1 });
   });
 
   it.each(VARIANTS)('%s: lint clean, accepted by Icarus, no latch, two registered memories', async (_, params) => {
@@ -57,11 +57,11 @@ describe('hwgen_column_feeder static checks', () => {
 
 describe('hwgen_output_gather static checks', () => {
   it.each([
-    ['default design', { depth: 16384, schedDepth: 4096, readLevels: 1 }],
-    ['one of everything', { depth: 1, schedDepth: 1, readLevels: 1 }],
-    ['odd sizes', { depth: 37, schedDepth: 5, readLevels: 1 }],
-    ['odd sizes, 4 levels per read', { depth: 37, schedDepth: 5, readLevels: 4 }],
-    ['one level, 8 per read', { depth: 1, schedDepth: 1, readLevels: 8 }],
+    ['default design', { depth: 16384, schedDepth: 4096, readLevels: 1, banks: 1 }],
+    ['one of everything', { depth: 1, schedDepth: 1, readLevels: 1, banks: 1 }],
+    ['odd sizes', { depth: 37, schedDepth: 5, readLevels: 1, banks: 1 }],
+    ['odd sizes, 4 levels per read', { depth: 37, schedDepth: 5, readLevels: 4, banks: 1 }],
+    ['one level, 8 per read', { depth: 1, schedDepth: 1, readLevels: 8, banks: 1 }],
   ] as const)('%s: lint clean, accepted by Icarus, no latch, one registered 8-bit memory per level read at once', async (_, params) => {
     const gather = generateOutputGather(params, HASH);
     const dir = await workDir('hwgen-gather-');
@@ -86,7 +86,7 @@ function randomEntries(params: FeederParams, rng: Rng, n: number, maxCount: numb
   });
 }
 
-const SMALL: FeederParams = { wordBits: 16, depth: 64, schedDepth: 32 };
+const SMALL: FeederParams = { wordBits: 16, depth: 64, schedDepth: 32, banks: 1 };
 
 describe.each(SIMULATORS)('hwgen_column_feeder on %s', (simulator) => {
   it('the handshake of spec.md: a0 a1 (ready low in cycle 3) b0 move in cycles 2, 4, 5', async () => {
@@ -119,7 +119,7 @@ describe.each(SIMULATORS)('hwgen_column_feeder on %s', (simulator) => {
   it('random lists under random out_ready patterns equal the model, cycle for cycle', async () => {
     const rng = new Rng(simulator === 'verilator' ? 11 : 12);
     for (let round = 0; round < 6; round += 1) {
-      const params: FeederParams = round % 2 === 0 ? SMALL : { wordBits: 21, depth: 37, schedDepth: 5 };
+      const params: FeederParams = round % 2 === 0 ? SMALL : { wordBits: 21, depth: 37, schedDepth: 5, banks: 1 };
       const entries = randomEntries(params, rng, rng.nextInt(1, params.schedDepth), rng.nextInt(1, 6));
       const density = [0.3, 0.7, 0.95][round % 3] ?? 0.7;
       const ready = Array.from({ length: rng.nextInt(1, MAX_READY) }, () => rng.nextFloat() < density);

@@ -23,7 +23,8 @@ function parameters(params: FeederParams): ParameterSpec[] {
   return [
     { name: 'WORD_W', value: params.wordBits, description: 'bits per replica word (ANN: 8·ann.cols, SNN: KW + 8)' },
     { name: 'DEPTH', value: params.depth, description: 'replica words' },
-    { name: 'SCHED_DEPTH', value: params.schedDepth, description: 'schedule entries (buffers.scheduleEntries)' },
+    { name: 'SCHED_DEPTH', value: params.schedDepth, description: 'schedule entries of one bank (buffers.scheduleEntries / banks)' },
+    { name: 'BANKS', value: params.banks, description: '1, or 2: the host loads one bank while the other is walked (buffers.banks)' },
   ];
 }
 
@@ -34,6 +35,7 @@ function ports(params: FeederParams): PortSpec[] {
     port('rst', 'input', 1, 'reset', 'synchronous reset, active high'),
     port('cfg_entries', 'input', w.entryBits, 'config', 'length of this core\'s column list, 0..SCHED_DEPTH'),
     port('start', 'input', 1, 'status', 'one-cycle pulse: walk the list from entry 0'),
+    port('bank', 'input', 1, 'config', 'the bank loads write; at start, the bank the walk reads'),
     port('sched_wr_en', 'input', 1, 'load', 'write a schedule entry'),
     port('sched_wr_addr', 'input', w.schedAddressBits, 'load', 'entry index in the list'),
     port('sched_wr_data', 'input', w.countBits + w.addressBits, 'load', '{count, base}: count words from word base'),

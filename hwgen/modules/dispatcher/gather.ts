@@ -17,6 +17,7 @@ function parameters(params: GatherParams): ParameterSpec[] {
     { name: 'DEPTH', value: params.depth, description: 'output levels one bank holds (buffers.outputBytes)' },
     { name: 'SCHED_DEPTH', value: params.schedDepth, description: 'longest column list (buffers.scheduleEntries)' },
     { name: 'RD_W', value: params.readLevels, description: 'levels per host read (buffers.drainBytes), a power of two' },
+    { name: 'BANKS', value: params.banks, description: '1, or 2: the host drains one bank while a run writes the other (buffers.banks)' },
   ];
 }
 
@@ -26,6 +27,7 @@ function ports(params: GatherParams): PortSpec[] {
     port('rst', 'input', 1, 'reset', 'synchronous reset, active high'),
     port('cfg_entries', 'input', bitsFor(params.schedDepth), 'config', 'columns of this core\'s list'),
     port('start', 'input', 1, 'status', 'one-cycle pulse: the bank fills from level 0'),
+    port('bank', 'input', 1, 'config', 'at start: the bank the run writes; otherwise the bank rd_addr reads'),
     port('in_valid', 'input', 1, 'stream-in', 'the core\'s out_valid (out_ready tied high)'),
     port('in_level', 'input', 8, 'stream-in', 'the core\'s out_level'),
     port('in_last', 'input', 1, 'stream-in', 'the core\'s out_last'),

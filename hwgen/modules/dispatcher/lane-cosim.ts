@@ -50,7 +50,7 @@ export interface LaneCosimResult {
 export function laneLayout(core: LaneCore, layer: GemmLayer, columns: readonly number[]): { feeder: FeederParams; data: bigint[]; entries: FeederEntry[] } {
   const replica = core.kind === 'ann' ? denseReplica(layer, core.params) : eventReplica(layer, core.params);
   const wordBits = core.kind === 'ann' ? 8 * core.params.cols : addressBits(core.params) + 8;
-  return { feeder: { wordBits, depth: replica.words.length, schedDepth: columns.length }, data: replica.words, entries: listEntries(replica, columns) };
+  return { feeder: { wordBits, depth: replica.words.length, schedDepth: columns.length, banks: 1 }, data: replica.words, entries: listEntries(replica, columns) };
 }
 
 interface CoreStimulus {
@@ -90,7 +90,7 @@ export async function runLaneCosim(options: LaneCosimOptions): Promise<LaneCosim
   const layout = laneLayout(core, layer, columns);
   const stim = coreStimulus(core, layer);
   const feeder = generateColumnFeeder(layout.feeder, HASH);
-  const gather = generateOutputGather({ depth: columns.length * layer.M, schedDepth: columns.length, readLevels: 1 }, HASH);
+  const gather = generateOutputGather({ depth: columns.length * layer.M, schedDepth: columns.length, readLevels: 1, banks: 1 }, HASH);
   const fw = feederWidths(layout.feeder);
   const width = (name: string) => findPort(stim.module, name).width;
   const cfgNames = core.kind === 'ann' ? ['cfg_groups', 'cfg_chunks', 'cfg_last_rows', 'cfg_last_cols'] : ['cfg_groups', 'cfg_last_lanes', 'cfg_k', 'cfg_t'];
