@@ -7,9 +7,9 @@ SHELL := /bin/bash
 
 # Debian packages of the simulators, synthesis and place-and-route flows, waveform tools, and the headless
 # browser the report's test opens report.html in (hwgen/report/).
-APT_PACKAGES := verilator iverilog yosys nextpnr-ice40 fpga-icestorm gtkwave chromium
+APT_PACKAGES := verilator iverilog yosys nextpnr-ice40 fpga-icestorm gtkwave chromium redis-server
 # One command from each package, to tell whether it is installed.
-APT_COMMANDS := verilator iverilog yosys nextpnr-ice40 icepack fst2vcd chromium
+APT_COMMANDS := verilator iverilog yosys nextpnr-ice40 icepack fst2vcd chromium redis-server
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HWGEN := node hwgen/cli/hwgen.mjs
 

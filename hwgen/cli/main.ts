@@ -18,6 +18,7 @@ import { registerSchedule } from './commands/schedule.ts';
 import { registerSchema } from './commands/schema.ts';
 import { registerSim } from './commands/sim.ts';
 import { registerSynth } from './commands/synth.ts';
+import { registerWorker } from './commands/worker.ts';
 import { registerZoo } from './commands/zoo.ts';
 
 function buildProgram(): Command {
@@ -43,6 +44,7 @@ function buildProgram(): Command {
   registerSynth(program);
   registerCheck(program);
   registerExplore(program);
+  registerWorker(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -5,6 +5,7 @@ import { parseOrThrow } from '../util/zod-issues.ts';
 import { parseYamlText, readTextFile } from '../util/yaml-file.ts';
 import { requiredAccumulatorBits } from './accumulator.ts';
 import { type AcceleratorConfig, acceleratorSchema } from './schema.ts';
+import { canonicalJson } from '../util/json.ts';
 
 export const DEFAULT_CONFIG_NAME = '(built-in default design)';
 
@@ -17,14 +18,6 @@ export interface Accelerator {
   readonly hash: string;
 }
 
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([key, inner]) => `${JSON.stringify(key)}:${canonicalJson(inner)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 export function acceleratorFrom(data: unknown, source: string): Accelerator {
   const config = parseOrThrow(acceleratorSchema, data ?? {}, source);

@@ -14,7 +14,8 @@ import { type EvalModel, batchModelOf } from './eval-model.ts';
 import { type GoldenEval, goldenEval } from './golden-eval.ts';
 import { batchWorkload } from './image-batch.ts';
 import { type PolicyFigures, policyFigures } from './policy-costs.ts';
-import { type RtlEval, rtlEval } from './rtl-eval.ts';
+import type { RunGoldenBatches } from './golden-pool.ts';
+import { type RtlEval, type SimulateLayers, rtlEval } from './rtl-eval.ts';
 
 export interface EvalOptions {
   readonly images: string;
@@ -34,6 +35,16 @@ export interface EvalOptions {
   /** Scratch folder of the simulator runs. */
   readonly workDir: string;
   readonly progress?: Progress;
+  /** Where the expensive parts run (default: here); the result is the same. */
+  readonly backend?: EvalBackend | undefined;
+}
+
+/** `hwgen eval --queue`'s: the golden model's images in shards, and the RTL sample's layers, as jobs for workers. */
+export interface EvalBackend {
+  /** Images per shard: what the golden model's batches are cut into instead of --batch. */
+  readonly shardImages: number;
+  readonly runBatches: RunGoldenBatches;
+  readonly simulate: SimulateLayers;
 }
 
 export interface EvalResult {
@@ -53,7 +64,7 @@ export async function runEval(model: EvalModel, options: EvalOptions): Promise<E
   const labels = await readEvalLabels(options.labels, images.count, options.images, model.classes);
   if (options.rtlImages > images.count) throw new InputError('--rtl', '', `expected at most ${images.count}, the images in ${options.images} (got ${options.rtlImages})`);
   if (options.rtlImages > 0 || options.costImages > 0) checkFits(model, options.accelerator);
-  const golden = await goldenEval(batchModelOf(model), images, labels, { batchImages: options.batchImages, jobs: options.jobs, progress });
+  const golden = await goldenEval(batchModelOf(model), images, labels, { batchImages: options.backend?.shardImages ?? options.batchImages, jobs: options.jobs, progress, runBatches: options.backend?.runBatches });
   const costImages = Math.min(options.costImages, images.count);
   let policies: PolicyFigures[] = [];
   if (costImages > 0) {
@@ -64,7 +75,7 @@ export async function runEval(model: EvalModel, options: EvalOptions): Promise<E
   let rtl: RtlEval | undefined;
   if (options.rtlImages > 0) {
     const sample = await batchWorkload(model, firstImages(images, options.rtlImages), 'rtl-sample');
-    rtl = await rtlEval(options.accelerator, model, sample, golden.classes, labels, { ...options, progress });
+    rtl = await rtlEval(options.accelerator, model, sample, golden.classes, labels, { ...options, progress, simulate: options.backend?.simulate });
   }
   return { model, images, labels, golden, costImages, policies, rtl };
 }

@@ -7,7 +7,7 @@ import { type LayerActivationStats, type LayerTally, activationStats, addTallies
 import { countEqual } from '../golden/classes.ts';
 import type { EvalImages } from './eval-inputs.ts';
 import type { GoldenBatch } from './golden-batch.ts';
-import { runGoldenBatches } from './golden-pool.ts';
+import { type RunGoldenBatches, runGoldenBatches } from './golden-pool.ts';
 import type { BatchModel } from './image-batch.ts';
 
 export const DEFAULT_BATCH_IMAGES = 500;
@@ -18,6 +18,8 @@ export interface GoldenEvalOptions {
   /** Worker threads (1: this thread). */
   readonly jobs: number;
   readonly progress?: Progress;
+  /** Where the batches run (default runGoldenBatches: threads here); the outcomes are summed the same way. */
+  readonly runBatches?: RunGoldenBatches | undefined;
 }
 
 export interface GoldenEval {
@@ -43,7 +45,7 @@ export async function goldenEval(model: BatchModel, images: EvalImages, labels: 
   const tallies: LayerTally[] = [];
   let correct = 0, done = 0;
   const meter = meterOf(progress, { label: 'golden model', total: images.count, unit: 'images' });
-  await runGoldenBatches(model, batchesOf(images, options.batchImages), options.jobs, (batch) => {
+  await (options.runBatches ?? runGoldenBatches)(model, batchesOf(images, options.batchImages), options.jobs, (batch) => {
     const count = (batch.pixels.length * images.count) / images.data.length;
     const finished = progress.start(`golden model: images ${batch.from + 1}..${batch.from + count} of ${images.count}`);
     return (outcome) => {

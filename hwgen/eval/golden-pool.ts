@@ -10,6 +10,9 @@ import type { BatchModel } from './image-batch.ts';
 /** Called as a batch starts; the function it returns is called with the batch's outcome. */
 export type BatchStarted = (batch: GoldenBatch) => (outcome: GoldenBatchOutcome) => void;
 
+/** runGoldenBatches, or what stands in for it (`hwgen eval --queue`: the batches as jobs for `hwgen worker`s). */
+export type RunGoldenBatches = (model: BatchModel, batches: readonly GoldenBatch[], jobs: number, started: BatchStarted) => Promise<void>;
+
 type WorkerReply = { kind: 'done'; outcome: GoldenBatchOutcome } | { kind: 'error'; message: string };
 
 export async function runGoldenBatches(model: BatchModel, batches: readonly GoldenBatch[], jobs: number, started: BatchStarted): Promise<void> {

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import type { Accelerator } from '../config/load-config.ts';
-import { simulateWorkload } from '../flows/simulate.ts';
+import { type LayerSimResult, type SimOptions, simulateWorkload } from '../flows/simulate.ts';
 import type { PolicyName } from '../schedule/types.ts';
 import type { SimulatorName } from '../../sim/types.ts';
 import { type Progress, silentProgress } from '../util/progress.ts';
@@ -20,7 +20,12 @@ export interface RtlOptions {
   readonly simulator: SimulatorName;
   readonly workDir: string;
   readonly progress?: Progress;
+  /** What simulates the sample's layers (default simulateWorkload, here; `hwgen eval --queue`: workers). */
+  readonly simulate?: SimulateLayers | undefined;
 }
+
+/** simulateWorkload, or what stands in for it with the same results in the same order. */
+export type SimulateLayers = (accelerator: Accelerator, workload: ResolvedWorkload, options: SimOptions) => AsyncGenerator<LayerSimResult>;
 
 export interface RtlEval {
   readonly images: number;
@@ -44,7 +49,7 @@ export async function rtlEval(accelerator: Accelerator, model: BatchModel, sampl
   const problems: string[] = [];
   let cycles = 0, predictedCycles = 0;
   let last = { data: new Int32Array() as ArrayLike<number>, shape: [0, 0] as readonly number[] };
-  const run = simulateWorkload(accelerator, sample, { policy, seed, simulator, trace: 'none', workDir: join(options.workDir, 'rtl'), progress: options.progress ?? silentProgress });
+  const run = (options.simulate ?? simulateWorkload)(accelerator, sample, { policy, seed, simulator, trace: 'none', workDir: join(options.workDir, 'rtl'), progress: options.progress ?? silentProgress });
   for await (const layer of run) {
     problems.push(...layer.problems);
     cycles += layer.cycles;

@@ -6,6 +6,7 @@
  * same designs costs a hash and a lookup per design.
  */
 import { join } from 'node:path';
+import { allFiles } from '../arch/module.ts';
 import type { Accelerator } from '../config/load-config.ts';
 import { synthesize } from '../fpga/synth.ts';
 import { generateAccelTop } from '../modules/accel/generator.ts';
@@ -28,6 +29,16 @@ export async function synthesizedArea(accelerator: Accelerator): Promise<Measure
     const result = await synthesize(accelerator, generateAccelTop(accelerator), { target: 'generic', out: join(scratch, 'synth'), inputs: [] });
     return { cells: totalCells(result.cells), memoryBits: result.memoryBits, cached: result.cached };
   });
+}
+
+/**
+ * What a design's synthesis is made from: the top's name and every Verilog file's name and text, as the synthesis
+ * cache keys them. Job queues (hwgen/queue) key an area job by it, so two configs that generate the same Verilog
+ * share one synthesis there too.
+ */
+export function synthesisSources(accelerator: Accelerator): { readonly top: string; readonly files: readonly (readonly [string, string])[] } {
+  const top = generateAccelTop(accelerator);
+  return { top: top.name, files: allFiles(top).map((file) => [file.name, file.text] as const) };
 }
 
 /** Runs at most `limit` of the given tasks at a time, in the order they were asked for. */

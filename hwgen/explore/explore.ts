@@ -17,7 +17,9 @@ import type { LoadedManifest } from '../workload/load-manifest.ts';
 import { resolveWorkload } from '../workload/resolve.ts';
 import { HWGEN_VERSION } from '../version.ts';
 import { type MeasuredArea, areaCache, concurrencyLimit, synthesizedArea } from './area.ts';
-import { costEvaluator } from './cost-pool.ts';
+import { type CostEvaluator, costEvaluator } from './cost-pool.ts';
+import type { CostWorkerData } from './cost-outcome.ts';
+import type { Accelerator } from '../config/load-config.ts';
 import { type WorkloadVariant, withLevels, workloadVariant } from './levels.ts';
 import type { ParetoFile, ParetoPoint, PointArea, PointVerification } from '../report/pareto-file.ts';
 import { byObjectives, isoAreaComparisons, paretoFront } from './pareto.ts';
@@ -25,6 +27,18 @@ import { type PointSpec, enumeratePoints, kindOf, pointId } from './points.ts';
 import { EXPLORE_SEED, type PointCost } from './point-cost.ts';
 import type { Space } from './space.ts';
 import { predictedCyclesOf, verifyPoint } from './verify.ts';
+
+/**
+ * Where areas and costs are computed: in this process by default, or as jobs on a queue (hwgen/queue, `--queue`).
+ * Either way the figures are the same, so the files are too.
+ */
+export interface ExploreBackend {
+  readonly area: (accelerator: Accelerator) => Promise<MeasuredArea>;
+  /** Syntheses asked for at once (default `toolJobs`): a queue's workers set their own pace, so it asks for all. */
+  readonly areaJobs?: number;
+  /** The cost evaluator of the variants (default: `jobs` worker threads here, cost-pool.ts). */
+  readonly costs: (data: CostWorkerData, jobs: number) => CostEvaluator;
+}
 
 export interface ExploreOptions {
   readonly space: Space;
@@ -38,6 +52,7 @@ export interface ExploreOptions {
   readonly toolJobs: number;
   readonly energyTable?: Readonly<EventCounts> | undefined;
   readonly progress?: Progress;
+  readonly backend?: ExploreBackend | undefined;
 }
 
 export interface ExploreResult {
@@ -86,11 +101,13 @@ type Evaluation = { readonly point: EvaluatedPoint } | { readonly note: string }
 async function evaluateAll(points: readonly PointSpec[], variants: readonly WorkloadVariant[], options: ExploreOptions): Promise<Evaluation[]> {
   const progress = options.progress ?? silentProgress;
   // No more workers than points: each one copies every variant's layers when it starts.
-  const evaluator = costEvaluator({ variants: variants.map((variant) => variant.layers), energyTable: options.energyTable }, Math.min(options.jobs, points.length));
+  const { backend } = options;
+  const evaluator = (backend?.costs ?? costEvaluator)({ variants: variants.map((variant) => variant.layers), energyTable: options.energyTable }, Math.min(options.jobs, points.length));
   const swept = new Set(options.space.parameters.map((parameter) => parameter.name));
-  const areaOf = areaCache(options.toolJobs, async (accelerator) => {
+  const measure = backend?.area ?? synthesizedArea;
+  const areaOf = areaCache(backend?.areaJobs ?? options.toolJobs, async (accelerator) => {
     const done = progress.start(`yosys generic cells of ${pointId(accelerator.config, undefined, swept)}`);
-    const area = await synthesizedArea(accelerator);
+    const area = await measure(accelerator);
     done(`${area.cells} cells, ${area.memoryBits} memory bits${area.cached ? ' (cached)' : ''}`);
     return area;
   });

@@ -100,9 +100,17 @@ function totalOf(layers: readonly LayerJson[], clockMHz: number): SimResultJson[
 
 /** Simulates the workload and writes its files into `dir` (which exists): the part `hwgen demo` shares. */
 export async function simulateIntoDir(accelerator: Accelerator, workload: ResolvedWorkload, dir: string, options: SimOptions): Promise<SimResultJson> {
+  return writeLayersIntoDir(accelerator, workload, dir, simulateWorkload(accelerator, workload, options), options);
+}
+
+/**
+ * Writes the simulated layers' files into `dir` as they come (outputs, waveforms and their reports) and then
+ * `result.json`: whoever simulated them (here, or workers of a queue, hwgen/queue/sim-backend.ts).
+ */
+export async function writeLayersIntoDir(accelerator: Accelerator, workload: ResolvedWorkload, dir: string, simulated: AsyncIterable<LayerSimResult>, options: Pick<SimOptions, 'simulator' | 'policy' | 'seed' | 'trace'>): Promise<SimResultJson> {
   const { clockMHz } = accelerator.config;
   const layers: LayerJson[] = [];
-  for await (const layer of simulateWorkload(accelerator, workload, options)) {
+  for await (const layer of simulated) {
     const y = layer.outputs instanceof Uint8Array ? tensorOf('u1', layer.outputShape, layer.outputs) : tensorOf('i4', layer.outputShape, layer.outputs);
     await writeFile(join(dir, `${layer.name}.y.npy`), encodeNpy(y));
     if (layer.waveform !== undefined) {

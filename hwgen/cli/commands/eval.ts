@@ -2,7 +2,8 @@
  * `hwgen eval MODEL.onnx|WORKLOAD --images X.npy --labels Y.npy --out DIR`: top-1 accuracy of the golden model on
  * every image, of the RTL on the first `--rtl N` (which must classify each of them as the golden model does), the
  * activation statistics and the predicted cost per image of every policy (hwgen/eval/). Exit 1 when the RTL differs;
- * eval.json is written either way.
+ * eval.json is written either way. `--queue`: the golden model's images in shards and the RTL sample's layers are
+ * jobs on Redis for `hwgen worker`s (hwgen/queue/eval-backend.ts), with the same files as a local run.
  */
 import { type Command, Option } from 'commander';
 import { availableParallelism } from 'node:os';
@@ -24,6 +25,11 @@ import { parseSeed } from '../../util/seed-arg.ts';
 import { parseCount } from '../../util/count-arg.ts';
 import { loadWorkloadArg } from '../workload-arg.ts';
 import { evalSuite, writeJunit } from '../../report/junit.ts';
+import type { EvalBackend } from '../../eval/eval-run.ts';
+import { DEFAULT_SHARD_IMAGES, queuedEvalBackend } from '../../queue/eval-backend.ts';
+import { JobClient } from '../../queue/job-client.ts';
+import { type RedisAddress, parseQueueUrl } from '../../queue/queue-url.ts';
+import type { Progress } from '../../util/progress.ts';
 
 interface EvalCommandOptions {
   images: string;
@@ -39,6 +45,8 @@ interface EvalCommandOptions {
   seed: string;
   junit?: string;
   quiet?: boolean;
+  queue?: string;
+  shardImages: string;
 }
 
 async function loadModel(arg: string, scratch: string): Promise<EvalModel> {
@@ -52,7 +60,24 @@ function checkRtl(rtl: RtlEval | undefined, report: string): void {
   throw new CheckError(`RTL: ${rtl.images - rtl.agreeing} of ${rtl.images} images classified differently from the golden model, ${rtl.problems.length} problem(s); see ${report}`);
 }
 
+/** Runs `work` with the queue's backend (and says where the jobs go), or with none (everything here). */
+async function withBackend(address: RedisAddress | undefined, shardImages: number, batchImages: number, progress: Progress, work: (backend: EvalBackend | undefined) => Promise<void>): Promise<void> {
+  if (address === undefined) return work(undefined);
+  const client = await JobClient.open(address);
+  try {
+    const workers = await client.workers();
+    const where = `golden-model shards of ${shardImages} images and RTL layers as jobs on ${address.display}`;
+    progress.info(workers > 0 ? `${where}, ${workers} worker(s) connected` : `${where}: no worker connected yet, the jobs wait for \`hwgen worker --queue ${address.display}\``);
+    await work(queuedEvalBackend(client, { shardImages, batchImages }));
+  } finally {
+    await client.close();
+  }
+}
+
 async function runEvalCommand(modelArg: string, options: EvalCommandOptions): Promise<void> {
+  // A bad --queue is refused before any work, like every other option.
+  const address = options.queue === undefined ? undefined : parseQueueUrl(options.queue);
+  const shardImages = parseCount(options.shardImages, '--shard-images', 1);
   const rtlImages = parseCount(options.rtl, '--rtl', 0);
   const costImages = parseCount(options.costImages, '--cost-images', 0);
   const batchImages = parseCount(options.batch, '--batch', 1);
@@ -61,11 +86,11 @@ async function runEvalCommand(modelArg: string, options: EvalCommandOptions): Pr
   const accelerator = await loadAccelerator(options.config);
   const progress = options.quiet === true ? silentProgress : stderrProgress('eval');
   const modelName = basename(modelArg, extname(modelArg));
-  await withScratchDir('hwgen-eval-', async (scratch) => {
+  await withBackend(address, shardImages, batchImages, progress, async (backend) => withScratchDir('hwgen-eval-', async (scratch) => {
     const loaded = progress.start(`reading ${modelArg}`);
     const model = await loadModel(modelArg, scratch);
     loaded(`${model.template.layers.length} layers, ${model.classes} classes`);
-    const result = await runEval(model, { images: options.images, labels: options.labels, accelerator, rtlImages, costImages, batchImages, jobs, policy: options.policy, seed, simulator: options.simulator, workDir: scratch, progress });
+    const result = await runEval(model, { images: options.images, labels: options.labels, accelerator, rtlImages, costImages, batchImages, jobs, policy: options.policy, seed, simulator: options.simulator, workDir: scratch, progress, backend });
     const inputs = [modelArg, options.images, options.labels, ...(options.config === undefined ? [] : [options.config])];
     const out = options.out ?? `rtl-out/eval/${modelName}`;
     await writeEvalDir(out, result, accelerator, seed, inputs);
@@ -73,7 +98,7 @@ async function runEvalCommand(modelArg: string, options: EvalCommandOptions): Pr
     process.stdout.write(`-> ${join(out, 'eval.json')}\n`);
     if (options.junit !== undefined) await writeJunit(options.junit, evalSuite(modelName, result));
     checkRtl(result.rtl, join(out, 'eval.json'));
-  });
+  }));
 }
 
 export function registerEval(program: Command): void {
@@ -94,5 +119,7 @@ export function registerEval(program: Command): void {
     .option('--seed <N>', 'seed of the random policy', '0')
     .option('--junit <FILE>', 'also write the checks as a JUnit XML report: the accuracy, and the RTL run as a test case (for CI)')
     .option('-q, --quiet', 'no progress lines')
+    .option('--queue <URL>', 'classify the images in shards, and simulate the RTL sample\'s layers, as jobs on this Redis (redis://HOST:PORT[/DB]), taken by `hwgen worker`s')
+    .option('--shard-images <N>', 'images per golden-model job with --queue (a worker runs them in batches of --batch)', String(DEFAULT_SHARD_IMAGES))
     .action(runEvalCommand);
 }

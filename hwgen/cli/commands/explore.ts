@@ -2,7 +2,8 @@
  * `hwgen explore SPACE WORKLOAD`: sweeps a design space (hwgen/explore/space.ts), evaluates every point with the
  * cost model and yosys, keeps the Pareto front of cycles, energy and cells, verifies the front in RTL and writes
  * `pareto.json` (hwgen/report/pareto-file.ts) with the iso-area comparison. Exit 1 when a front point fails its
- * RTL verification (after writing the folder), 2 on a bad space, workload or option.
+ * RTL verification (after writing the folder), 2 on a bad space, workload or option. `--queue`: the areas and costs
+ * are jobs on Redis for `hwgen worker`s (hwgen/queue), with the same files as a local run.
  */
 import { type Command, Option } from 'commander';
 import { availableParallelism } from 'node:os';
@@ -11,6 +12,9 @@ import { loadEnergyTable } from '../../cost/energy-table.ts';
 import { CheckError, InputError } from '../../errors.ts';
 import { type ExploreResult, exploreSpace } from '../../explore/explore.ts';
 import { loadSpace } from '../../explore/space.ts';
+import { queuedBackend } from '../../queue/explore-backend.ts';
+import { JobClient } from '../../queue/job-client.ts';
+import { type RedisAddress, parseQueueUrl } from '../../queue/queue-url.ts';
 import { frontTable, isoAreaTable } from '../../explore/tables.ts';
 import { writeDirAtomically } from '../../util/atomic-dir.ts';
 import { silentProgress, stderrProgress } from '../../util/progress.ts';
@@ -27,6 +31,7 @@ interface ExploreCommandOptions {
   simulator: SimulatorName;
   energy?: string;
   quiet?: boolean;
+  queue?: string;
 }
 
 const DEFAULT_SYNTH_JOBS = 2;
@@ -51,6 +56,7 @@ export function registerExplore(program: Command): void {
     .addOption(new Option('--simulator <NAME>', 'simulator of the RTL verification').choices(SIMULATORS).default(DEFAULT_SIMULATOR))
     .option('--energy <FILE>', 'energy table override, pJ per event (YAML/JSON)')
     .option('-q, --quiet', 'no progress lines')
+    .option('--queue <URL>', 'synthesise and cost the points as jobs on this Redis (redis://HOST:PORT[/DB]), taken by `hwgen worker`s')
     .action(runExplore);
 }
 
@@ -72,7 +78,16 @@ function summary(result: ExploreResult, out: string, simulator: SimulatorName): 
   return `${lines.join('\n')}\n`;
 }
 
+/** Where the jobs go, and whether anyone takes them: with no worker the run waits, which must not look like a hang. */
+async function queueLine(queue: JobClient, address: RedisAddress): Promise<string> {
+  const workers = await queue.workers();
+  const where = `areas and costs as jobs on ${address.display}`;
+  return workers > 0 ? `${where}, ${workers} worker(s) connected` : `${where}: no worker connected yet, the jobs wait for \`hwgen worker --queue ${address.display}\``;
+}
+
 async function runExplore(spaceFile: string, workloadArg: string, options: ExploreCommandOptions): Promise<void> {
+  // A bad --queue is refused before any work, like every other option.
+  const address = options.queue === undefined ? undefined : parseQueueUrl(options.queue);
   const jobs = options.jobs === undefined ? availableParallelism() : positiveCount(options.jobs, '--jobs');
   const toolJobs = positiveCount(options.synthJobs, '--synth-jobs');
   const space = await loadSpace(spaceFile);
@@ -82,9 +97,17 @@ async function runExplore(spaceFile: string, workloadArg: string, options: Explo
   const progress = options.quiet === true ? silentProgress : stderrProgress('explore');
   const out = options.out ?? `rtl-out/explore/${space.name}`;
   const inputs = [spaceFile, ...(options.energy === undefined ? [] : [options.energy]), ...workloadFiles(workload)];
-  const result = await writeDirAtomically(out, { command: 'explore', inputs }, (dir) =>
-    exploreSpace({ space, workload, verifyWorkload, simulator: options.simulator, jobs, toolJobs, energyTable, progress }, dir),
-  );
+  const queue = address === undefined ? undefined : await JobClient.open(address);
+  let result: ExploreResult;
+  try {
+    const backend = queue === undefined ? undefined : await queuedBackend(queue);
+    if (queue !== undefined && address !== undefined) progress.info(await queueLine(queue, address));
+    result = await writeDirAtomically(out, { command: 'explore', inputs }, (dir) =>
+      exploreSpace({ space, workload, verifyWorkload, simulator: options.simulator, jobs, toolJobs, energyTable, progress, backend }, dir),
+    );
+  } finally {
+    await queue?.close();
+  }
   process.stdout.write(summary(result, out, options.simulator));
   if (result.failures.length > 0) throw new CheckError(`${result.failures.length} front point(s) failed RTL verification, first: ${result.failures[0] ?? '?'} (see ${out}/pareto.json)`);
 }

@@ -1,7 +1,8 @@
 /**
  * `hwgen sim [CONFIG] WORKLOAD [--out DIR]`: every layer through the generated accelerator on a simulator, the
  * host protocol driving it (hwgen/host/), checked against the golden model and the exact cost model.
- * Exit 1 when any output level, cycle count, counter or event differs.
+ * Exit 1 when any output level, cycle count, counter or event differs. `--queue`: each layer's simulation is a job on
+ * Redis for `hwgen worker`s (hwgen/queue/sim-backend.ts), with the same files as a local run.
  */
 import { type Command, Option } from 'commander';
 import { loadAccelerator } from '../../config/load-config.ts';
@@ -25,6 +26,11 @@ import { parseCount } from '../../util/count-arg.ts';
 import { loadWorkloadArg } from '../workload-arg.ts';
 import { POLICIES } from '../../schedule/types.ts';
 import { DEFAULT_SIMULATOR, SIMULATORS } from '../../../sim/registry.ts';
+import { InputError } from '../../errors.ts';
+import type { SimRun } from '../../flows/write-sim.ts';
+import { JobClient } from '../../queue/job-client.ts';
+import { type RedisAddress, parseQueueUrl } from '../../queue/queue-url.ts';
+import { writeQueuedSim } from '../../queue/sim-backend.ts';
 
 interface SimCommandOptions {
   out?: string;
@@ -40,6 +46,7 @@ interface SimCommandOptions {
   quiet?: boolean;
   junit?: string;
   report?: boolean;
+  queue?: string;
 }
 
 export function registerSim(program: Command): void {
@@ -62,11 +69,33 @@ export function registerSim(program: Command): void {
     .option('-q, --quiet', 'no progress lines')
     .option('--junit <FILE>', 'also write the checks as a JUnit XML report, one test case per layer (for CI)')
     .option('--report', 'also write DIR/report.html: figures at a glance, schedules, energy, and the first mismatch\'s waveform window')
+    .option('--queue <URL>', 'simulate each layer as a job on this Redis (redis://HOST:PORT[/DB]), taken by `hwgen worker`s; not with --trace')
     .action(runSim);
+}
+
+/** Where the layers go, and whether anyone takes them: with no worker the run waits, which must not look like a hang. */
+async function queueLine(queue: JobClient, address: RedisAddress): Promise<string> {
+  const workers = await queue.workers();
+  const where = `layers as jobs on ${address.display}`;
+  return workers > 0 ? `${where}, ${workers} worker(s) connected` : `${where}: no worker connected yet, the jobs wait for \`hwgen worker --queue ${address.display}\``;
+}
+
+/** The layers simulated by workers (the waveforms, which stay on them, are refused up front). */
+async function queuedRun(address: RedisAddress, run: (client: JobClient) => Promise<SimRun>, progress: { info(message: string): void }): Promise<SimRun> {
+  const client = await JobClient.open(address);
+  try {
+    progress.info(await queueLine(client, address));
+    return await run(client);
+  } finally {
+    await client.close();
+  }
 }
 
 async function runSim(first: string, second: string | undefined, options: SimCommandOptions): Promise<void> {
   const [configFile, workloadArg] = second === undefined ? [undefined, first] : [first, second];
+  // A bad --queue is refused before any work, like every other option; waveforms would be written on the workers.
+  const address = options.queue === undefined ? undefined : parseQueueUrl(options.queue);
+  if (address !== undefined && options.trace !== 'none') throw new InputError('--trace', '', 'waveforms are written only by a local run: drop --queue or --trace');
   const seed = parseSeed(options.seed);
   const jobs = parseCount(options.jobs, '--jobs', 1);
   const traceWindow = options.traceWindow === undefined ? undefined : parseTraceWindow(options.traceWindow);
@@ -78,10 +107,12 @@ async function runSim(first: string, second: string | undefined, options: SimCom
   refuseLayersTheDesignCannotRun(accelerator, workload.layers, '--layers');
   const progress = options.quiet === true ? silentProgress : stderrProgress('sim');
   const out = options.out ?? `rtl-out/sim/${workload.name}`;
-  const { result, workDir } = await writeSim(accelerator, workload, out, {
-    policy: options.policy, seed, simulator: options.simulator, trace: options.trace, energyTable, progress,
-    traceScope: options.traceScope, traceWindow, jobs,
-  }, inputs);
+  const { result, workDir } = address === undefined
+    ? await writeSim(accelerator, workload, out, {
+      policy: options.policy, seed, simulator: options.simulator, trace: options.trace, energyTable, progress,
+      traceScope: options.traceScope, traceWindow, jobs,
+    }, inputs)
+    : await queuedRun(address, (client) => writeQueuedSim(client, accelerator, workload, out, { policy: options.policy, seed, simulator: options.simulator, energyTable, progress }, inputs), progress);
   const { total } = result;
   if (options.junit !== undefined) await writeJunit(options.junit, simSuite(result));
   if (options.report === true) {
@@ -103,6 +134,7 @@ async function runSim(first: string, second: string | undefined, options: SimCom
   }
   if (!total.checked) {
     const problems = result.layers.flatMap((layer) => layer.problems);
-    throw new CheckError(`${problems.length} check(s) failed, first: ${problems[0] ?? '?'} (all in ${out}/result.json; simulation files kept in ${workDir ?? '?'})`);
+    const kept = address === undefined ? `simulation files kept in ${workDir ?? '?'}` : 'the workers removed their simulation files: run without --queue to keep them';
+    throw new CheckError(`${problems.length} check(s) failed, first: ${problems[0] ?? '?'} (all in ${out}/result.json; ${kept})`);
   }
 }
