@@ -15,7 +15,7 @@ let dir = '';
 const at = (name: string) => join(dir, name);
 
 const LIMITS = { maxK: 16, maxM: 8, maxInLevels: 15, maxBiasAbs: 1024, maxTheta: 1024 };
-const BUFFERS = { weightBytes: 64, activationBytes: 64, outputBytes: 64, scheduleEntries: 16, drainBytes: 1 };
+const BUFFERS = { weightBytes: 64, activationBytes: 64, outputBytes: 64, scheduleEntries: 16, drainBytes: 1, banks: 1 } as const;
 const TINY_SPACE = {
   name: 'tiny',
   base: { name: 'tiny', ann: { rows: 2, cols: 2 }, snn: { lanes: 2 }, limits: LIMITS, buffers: BUFFERS },

@@ -62,7 +62,7 @@ beforeAll(async () => {
   await writeFile(at('tiny.yaml'), stringify({ name: 'tiny', layers: [{ name: 'fc', kind: 'gemm', T: 4, inLevels: 3, input: 'x.npy', weights: 'w.npy', theta: 4 }] }));
   await writeFile(
     at('design.yaml'),
-    stringify({ name: 'tiny_design', ann: { arrays: 1, rows: 2, cols: 2 }, snn: { cores: 1, lanes: 2 }, buffers: { weightBytes: 64, scheduleEntries: 2, drainBytes: 1 } }),
+    stringify({ name: 'tiny_design', ann: { arrays: 1, rows: 2, cols: 2 }, snn: { cores: 1, lanes: 2 }, buffers: { weightBytes: 64, scheduleEntries: 2, drainBytes: 1, banks: 1 } }),
   );
 });
 

@@ -54,7 +54,7 @@ export const buffersSchema = z
       .describe('Output levels the host reads from an output bank per cycle (its read port is drainBytes bytes wide): 1, 2, 4 … 64.'),
     banks: z
       .union([z.literal(1), z.literal(2)])
-      .default(1)
+      .default(2)
       .describe('Banks of every activation replica, schedule memory and output bank, each holding 1/banks of its bytes: with 2 the next tile loads and the previous one drains while a tile runs.'),
   })
   .describe('On-chip buffer sizes');

@@ -162,7 +162,7 @@ function randomLayer(seed: number): GemmLayer {
  * replicas of 32 dense words and 64 events (5 columns), 4 schedule entries (Nt = 4), banks of 64 levels.
  */
 const SMALL_DESIGN = acceleratorFrom(
-  { ann: { arrays: 2, rows: 2, cols: 2 }, snn: { cores: 2, lanes: 2 }, buffers: { weightBytes: 64, activationBytes: 64, outputBytes: 64, scheduleEntries: 4, drainBytes: 1 }, clockMHz: 250 },
+  { ann: { arrays: 2, rows: 2, cols: 2 }, snn: { cores: 2, lanes: 2 }, buffers: { weightBytes: 64, activationBytes: 64, outputBytes: 64, scheduleEntries: 4, drainBytes: 1, banks: 1 }, clockMHz: 250 },
   'small',
 );
 const TILE_RANGES = [
@@ -305,7 +305,8 @@ describe('predictLayer composes the protocol', () => {
     const defaults = designOf(defaultAccelerator());
     const wide: GemmLayer = { ...randomLayer(4), M: 16, K: 4608, N: 2, input: new Uint8Array(2 * 4608), weights: new Int8Array(16 * 4608), bias: new Int32Array(16), theta: new Int32Array(16).fill(9) };
     const plan = planLayer(wide, defaults, 'snn', { seed: 0 });
-    expect(plan.tiles.map((tile) => tile.policy)).toEqual(['ann', 'ann']);
+    // Two row tiles (16 × 4608 weights > 64 KiB) of two column tiles (J = 576 words a column, 1024 a replica bank).
+    expect(plan.tiles.map((tile) => tile.policy)).toEqual(['ann', 'ann', 'ann', 'ann']);
     expect(plan.tiles.every((tile) => tile.schedule.cores.filter((core) => core.kind === 'snn').every((core) => core.columns.length === 0))).toBe(true);
   });
 });

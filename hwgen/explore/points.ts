@@ -51,7 +51,7 @@ export function kindOf(config: AcceleratorConfig): PointKind {
   return config.ann.arrays === 0 ? 'snn-only' : 'hybrid';
 }
 
-const BUFFER_TAGS: readonly [keyof AcceleratorConfig['buffers'], string][] = [['weightBytes', 'w'], ['activationBytes', 'act'], ['outputBytes', 'o'], ['scheduleEntries', 'e'], ['drainBytes', 'd']];
+const BUFFER_TAGS: readonly [keyof AcceleratorConfig['buffers'], string][] = [['weightBytes', 'w'], ['activationBytes', 'act'], ['outputBytes', 'o'], ['scheduleEntries', 'e'], ['drainBytes', 'd'], ['banks', 'b']];
 
 /**
  * `a2x8x8-s2x32sa-t4`: arrays × rows × cols, SNN cores × lanes (`sa`: shift-add), then the swept buffers and T. A kind

@@ -49,6 +49,7 @@ export const sweepSchema = z
         outputBytes: valuesOf(buffersSchema.shape.outputBytes.unwrap()),
         scheduleEntries: valuesOf(buffersSchema.shape.scheduleEntries.unwrap()),
         drainBytes: valuesOf(buffersSchema.shape.drainBytes.unwrap()),
+        banks: valuesOf(buffersSchema.shape.banks.unwrap()),
       })
       .optional(),
     T: valuesOf(levelsSchema).describe("Every layer's T (time steps = output levels); θ is rescaled to keep the outputs' spread (README \"Exploration\")."),

@@ -101,8 +101,8 @@ describe('logits (output: accumulator)', () => {
     ]);
   });
 
-  // A design whose output banks hold few bytes, so the logits layer (80 bytes a column) is cut into row tiles of 16 and 4 logits: 3 column tiles of 1 column, then 1 of 3.
-  const SMALL = acceleratorFrom({ name: 'small', ann: { arrays: 1, rows: 4, cols: 4 }, snn: { cores: 2, lanes: 4 }, buffers: { outputBytes: 64 } }, 'small.yaml');
+  // A design whose output banks hold few bytes (one bank), so the logits layer (80 bytes a column) is cut into row tiles of 16 and 4 logits: 3 column tiles of 1 column, then 1 of 3.
+  const SMALL = acceleratorFrom({ name: 'small', ann: { arrays: 1, rows: 4, cols: 4 }, snn: { cores: 2, lanes: 4 }, buffers: { outputBytes: 64, banks: 1 } }, 'small.yaml');
 
   it.each(SIMULATORS.flatMap((simulator) => [
     [simulator, 'ann', 'default'],

@@ -182,7 +182,7 @@ describe('packaging for FPGA flows', () => {
     const accelerator = acceleratorFrom(TINY_DESIGN, 'pack-test');
     const accelSpecs = generateDesign(accelerator).modules[0]?.parameters ?? [];
     const axiSpecs = generateAxiTop(accelerator).parameters;
-    expect(accelSpecs.map((spec) => spec.name)).toEqual(['A', 'S', 'ACT_DEPTH', 'EV_DEPTH', 'SCHED_DEPTH', 'OUT_DEPTH', 'OUT_RD_W']);
+    expect(accelSpecs.map((spec) => spec.name)).toEqual(['A', 'S', 'ACT_DEPTH', 'EV_DEPTH', 'SCHED_DEPTH', 'OUT_DEPTH', 'OUT_RD_W', 'BANKS']);
     expect(axiSpecs.map((spec) => spec.name)).toEqual(['AXIS_W', 'AXIL_AW']);
     expect(core.parameters).toEqual(asCoreParameters([...accelSpecs, ...axiSpecs]));
     const names = new Map([[ACCEL, accelSpecs.map((spec) => spec.name)], [AXI, axiSpecs.map((spec) => spec.name)]]);

@@ -18,7 +18,7 @@ import { type LayerTimeline, layerTimeline } from './layer-timeline.ts';
 import { smallConvWorkload } from './test-fixtures.ts';
 
 /** Schedule memories of 16 entries: the 36 columns run in 3 column tiles. */
-const ACCELERATOR = acceleratorFrom({ name: 'tiles', ann: { arrays: 1, rows: 4, cols: 4 }, snn: { cores: 2, lanes: 8 }, buffers: { scheduleEntries: 16 } }, 'tiles.yaml');
+const ACCELERATOR = acceleratorFrom({ name: 'tiles', ann: { arrays: 1, rows: 4, cols: 4 }, snn: { cores: 2, lanes: 8 }, buffers: { scheduleEntries: 16, banks: 1 } }, 'tiles.yaml');
 
 let dir = '';
 let gemm: GemmLayer;

@@ -36,7 +36,7 @@ export function randomTiledLayer(rng: Rng, name: string): GemmLayer {
 }
 
 /**
- * The former default design's dispatcher buffers (64 KiB activation replicas, 16 KiB output banks read one level a
+ * The former default design's dispatcher buffers (64 KiB activation replicas, 16 KiB output banks in one bank, read one level a
  * cycle): the hand-worked cases of the cost model's and the CLI's tests were derived with them.
  */
-export const FORMER_DEFAULT_BUFFERS = { activationBytes: 65536, outputBytes: 16384, drainBytes: 1 } as const;
+export const FORMER_DEFAULT_BUFFERS = { activationBytes: 65536, outputBytes: 16384, drainBytes: 1, banks: 1 } as const;

@@ -1,6 +1,6 @@
 /**
  * The small design and layer of the waveform tests (hwgen/flows/wave-check.test.ts and the tests that share its
- * simulator builds): one 3×4 array and two 3-lane SNN cores with tiny buffers, and a 7×10×12 layer that takes two
+ * simulator builds): one 3×4 array and two 3-lane SNN cores with tiny buffers in one bank, and a 7×10×12 layer that takes two
  * tiles, gives every kind of core columns and stalls the input streams.
  */
 import { acceleratorFrom } from '../config/load-config.ts';
@@ -9,7 +9,7 @@ import { Rng } from '../util/rng.ts';
 
 const LIMITS = { maxK: 32, maxM: 16, maxInLevels: 7, maxBiasAbs: 1000, maxTheta: 1024 };
 
-export const WAVE_CHECK_CONFIG = { ann: { arrays: 1, rows: 3, cols: 4 }, snn: { cores: 2, lanes: 3 }, limits: LIMITS, buffers: { weightBytes: 256, activationBytes: 128, outputBytes: 64, scheduleEntries: 16, drainBytes: 1 } };
+export const WAVE_CHECK_CONFIG = { ann: { arrays: 1, rows: 3, cols: 4 }, snn: { cores: 2, lanes: 3 }, limits: LIMITS, buffers: { weightBytes: 256, activationBytes: 128, outputBytes: 64, scheduleEntries: 16, drainBytes: 1, banks: 1 } };
 
 export const WAVE_CHECK_ACCELERATOR = acceleratorFrom(WAVE_CHECK_CONFIG, 'wave_check');
 

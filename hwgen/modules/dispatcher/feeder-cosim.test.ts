@@ -41,10 +41,10 @@ const VARIANTS: readonly [string, FeederParams][] = [
 
 describe('hwgen_column_feeder static checks', () => {
   it('derives the default design\'s feeders from the config', () => {
-    // 16 KiB replicas: 2048 dense words of 8 levels; 16384 events.
-    expect(feederParams(defaultAccelerator(), 'ann')).toEqual({ wordBits: 64, depth: 2048, schedDepth: 4096, banks: 1 });
+    // 16 KiB replicas in two banks: 1024 dense words of 8 levels, 8192 events, 2048 schedule entries a bank.
+    expect(feederParams(defaultAccelerator(), 'ann')).toEqual({ wordBits: 64, depth: 1024, schedDepth: 2048, banks: 2 });
     // KW = clog2(maxK 4608) = 13: events {k, x} of 21 bits.
-    expect(feederParams(defaultAccelerator(), 'snn')).toEqual({ wordBits: 21, depth: 16384, schedDepth: 4096, banks: 1 });
+    expect(feederParams(defaultAccelerator(), 'snn')).toEqual({ wordBits: 21, depth: 8192, schedDepth: 2048, banks: 2 });
   });
 
   it.each(VARIANTS)('%s: lint clean, accepted by Icarus, no latch, two registered memories', async (_, params) => {
