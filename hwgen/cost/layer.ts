@@ -149,9 +149,9 @@ function tileFixedCycles(sub: GemmLayer, design: Design): number {
  * more than its cores save. With two banks (buffers.banks) the floor is the run's part alone.
  */
 export function tileLowerBound(tile: LayerTile, sub: GemmLayer, costs: ColumnCosts, design: Design): number {
-  const loadOf = tileLoadOf(tile, sub, design);
   // With two banks a tile's loads and drain may run under its neighbours' runs: only the run is certain.
   if (design.buffers.banks > 1) return Math.min(...kindSets(tile.kinds).map((kinds) => makespanLowerBound(costs, machinesOfKinds(kinds, design.machines)))) + 1 + FEEDER_LATENCY + RUN_WAIT_OFFSET;
+  const loadOf = tileLoadOf(tile, sub, design);
   const best = Math.min(...kindSets(tile.kinds).map((kinds) => loadOf(kinds) + makespanLowerBound(costs, machinesOfKinds(kinds, design.machines))));
   return best + tileFixedCycles(sub, design);
 }

@@ -11,6 +11,7 @@ import type { Accelerator } from '../config/load-config.ts';
 import { synthesize } from '../fpga/synth.ts';
 import { generateAccelTop } from '../modules/accel/generator.ts';
 import type { PointArea } from '../report/pareto-file.ts';
+import { concurrencyLimit } from '../util/concurrency-limit.ts';
 import { withScratchDir } from '../util/scratch-dir.ts';
 
 export interface MeasuredArea extends PointArea {
@@ -39,30 +40,6 @@ export async function synthesizedArea(accelerator: Accelerator): Promise<Measure
 export function synthesisSources(accelerator: Accelerator): { readonly top: string; readonly files: readonly (readonly [string, string])[] } {
   const top = generateAccelTop(accelerator);
   return { top: top.name, files: allFiles(top).map((file) => [file.name, file.text] as const) };
-}
-
-/** Runs at most `limit` of the given tasks at a time, in the order they were asked for. */
-export function concurrencyLimit(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  // A finishing task hands its slot to the next waiting one directly, so no newcomer can slip in between.
-  const acquire = async (): Promise<void> => {
-    if (active < limit) active++;
-    else await new Promise<void>((resolve) => waiting.push(resolve));
-  };
-  const release = (): void => {
-    const next = waiting.shift();
-    if (next === undefined) active--;
-    else next();
-  };
-  return async <T>(task: () => Promise<T>): Promise<T> => {
-    await acquire();
-    try {
-      return await task();
-    } finally {
-      release();
-    }
-  };
 }
 
 /** Areas by design (accelerator hash), each synthesised once, `limit` syntheses at a time. */

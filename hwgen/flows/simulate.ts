@@ -21,6 +21,7 @@ import { generateAccelTop } from '../modules/accel/generator.ts';
 import type { ModuleDescription } from '../arch/module.ts';
 import { type TraceScope, type TraceWindow, playProgram } from './program-player.ts';
 import { type WaveCheckResult, accelTraceProbes, checkLayerWaveform, explainFailure } from './wave-check.ts';
+import { concurrencyLimit } from '../util/concurrency-limit.ts';
 import { meteredChunks } from '../util/metered-chunks.ts';
 import { type Progress, meterOf, silentProgress } from '../util/progress.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
@@ -208,28 +209,6 @@ export async function simulateGemm(accelerator: Accelerator, gemm: GemmLayer, la
   };
 }
 
-/** At most `limit` tasks at once; a task waits for a slot only once it is ready to run. */
-class Slots {
-  private free: number;
-  private readonly waiting: (() => void)[] = [];
-
-  constructor(limit: number) {
-    this.free = Math.max(1, limit);
-  }
-
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.free > 0) this.free -= 1;
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
-    try {
-      return await task();
-    } finally {
-      const next = this.waiting.shift();
-      if (next === undefined) this.free += 1;
-      else next();
-    }
-  }
-}
-
 /** A simulated layer, and what the next layer takes from it. */
 interface LayerRun {
   readonly result: LayerSimResult;
@@ -237,20 +216,24 @@ interface LayerRun {
   readonly passed: Uint8Array | undefined;
 }
 
+/** One layer's RTL run, its GEMM lowered: here (simulateGemm) or on a queue's worker (hwgen/queue/sim-backend.ts). */
+export type GemmSimulation = (layer: ResolvedLayer, gemm: GemmLayer) => Promise<Omit<LayerSimResult, 'outputShape'>>;
+
 /**
  * Every layer in order, each taking the previous layer's RTL output (pooled) as the host would. With `jobs` > 1,
- * layers that name their own input (zoo layers, independent batches) run as separate simulator processes at the
- * same time; a layer that takes the previous one's output waits for it. Results come in layer order.
+ * layers that name their own input (zoo layers, independent batches) run at the same time; a layer that takes the
+ * previous one's output waits for it. Results come in layer order.
  */
-export async function* simulateWorkload(accelerator: Accelerator, workload: ResolvedWorkload, options: SimOptions): AsyncGenerator<LayerSimResult> {
+export async function* simulateLayers(workload: ResolvedWorkload, simulateOne: GemmSimulation, options: Pick<SimOptions, 'simulator' | 'progress' | 'jobs'>): AsyncGenerator<LayerSimResult> {
   const progress = options.progress ?? silentProgress;
-  const slots = new Slots(options.jobs ?? 1);
+  const jobs = options.jobs ?? 1;
+  const slot = concurrencyLimit(jobs);
   // Lowered inside its slot, so that only the running layers' GEMMs are in memory.
   const simulate = async (layer: ResolvedLayer, input: () => Uint8Array): Promise<LayerRun> =>
-    slots.run(async () => {
+    slot(async () => {
       const gemm = lowerToGemm(layer, input());
       const done = progress.start(`layer ${layer.index + 1}/${workload.layers.length} ${layer.spec.name} (M=${gemm.M} K=${gemm.K} N=${gemm.N}) on ${options.simulator}`);
-      const result = await simulateGemm(accelerator, gemm, layer.index, options);
+      const result = await simulateOne(layer, gemm);
       done(`${result.cycles} cycles (predicted ${result.predictedCycles}), ${result.tiles} tiles, ${result.problems.length === 0 ? 'checked' : `${result.problems.length} problems`}`);
       const shaped = { ...result, outputs: outputTensorOrder(layer, result.outputs), name: layer.spec.name, outputShape: layer.outputShape };
       return { result: shaped, passed: passOn(layer, result.outputs) };
@@ -266,11 +249,16 @@ export async function* simulateWorkload(accelerator: Accelerator, workload: Reso
       return simulate(layer, () => inputOf(layer, passed));
     })());
     // One job: strictly one layer after the other, each result as soon as it is there.
-    if ((options.jobs ?? 1) <= 1) yield (await (runs[yielded++] as Promise<LayerRun>)).result;
+    if (jobs <= 1) yield (await (runs[yielded++] as Promise<LayerRun>)).result;
   }
   // A failed layer is raised in its turn; the ones running beside it are not left unobserved.
   for (const run of runs) run.catch(() => undefined);
   for (; yielded < runs.length; yielded++) yield (await (runs[yielded] as Promise<LayerRun>)).result;
+}
+
+/** Every layer of the workload through the RTL here, as simulateLayers runs them. */
+export function simulateWorkload(accelerator: Accelerator, workload: ResolvedWorkload, options: SimOptions): AsyncGenerator<LayerSimResult> {
+  return simulateLayers(workload, (layer, gemm) => simulateGemm(accelerator, gemm, layer.index, options), options);
 }
 
 function inputOf(layer: ResolvedLayer, previous: Uint8Array | undefined): Uint8Array {

@@ -12,7 +12,7 @@ import { codeFingerprint } from './code-fingerprint.ts';
 import { modelBundle } from './eval-shard-job.ts';
 import type { JobClient } from './job-client.ts';
 import { evalShardJobKey } from './job-key.ts';
-import { limiter } from './limiter.ts';
+import { concurrencyLimit } from '../util/concurrency-limit.ts';
 import { queuedSimulateWorkload } from './sim-backend.ts';
 import { encodeStored } from './workload-store.ts';
 
@@ -32,7 +32,7 @@ function queuedBatches(client: JobClient, batchImages: number): RunGoldenBatches
     const code = await codeFingerprint();
     const bundle = encodeStored(await modelBundle(model));
     await client.storeWorkload(bundle);
-    const slot = limiter(SHARDS_IN_FLIGHT);
+    const slot = concurrencyLimit(SHARDS_IN_FLIGHT);
     const runs = shards.map((shard) => slot(async () => {
       const finished = started(shard);
       const pixels = encodeStored(shard.pixels);
