@@ -1,7 +1,8 @@
 /**
  * The whole accelerator against the golden model and the exact layer model: random layers, cut into 2-D tiles
  * by small buffers, scheduled by every policy over several designs, driven through the host protocol
- * (hwgen/host/driver.ts) on both simulators, with one bank and with two (loads and drains under the runs). Every
+ * (hwgen/host/driver.ts) on both simulators, with one bank and with two (loads, drains and a layer's next row
+ * tile's weights under the runs). Every
  * output level equals the golden model; every tile's load, under-the-run, wait and drain cycles and the top's
  * cnt_cycles equal the prediction; every core's eight counters and the
  * layer's events equal the prediction (simulateGemm lists each difference as a problem).
@@ -21,7 +22,9 @@ import { PROGRAM_TB_MODULE, renderProgramTb } from '../hwgen/flows/program-playe
 import { writeFile } from 'node:fs/promises';
 import type { PolicyName } from '../hwgen/schedule/types.ts';
 import { Rng } from '../hwgen/util/rng.ts';
-import { TILED_DESIGNS, randomTiledLayer } from '../hwgen/testing/tiled-layers.ts';
+import { TILED_DESIGNS, WEIGHT_BANKED_SHAPE, randomTiledLayer } from '../hwgen/testing/tiled-layers.ts';
+import { tileLayer, weightBankOf } from '../hwgen/cost/layer-tiling.ts';
+import { designOf } from '../hwgen/modules/accel/arch.ts';
 import type { SimulatorName } from '../sim/types.ts';
 
 /** Small buffers, so that layers of a few dozen columns need several tiles in both directions. */
@@ -59,8 +62,11 @@ describe('hwgen_accel_top through the host protocol', () => {
     const dir = await mkdtemp(join(tmpdir(), 'hwgen-accel-'));
     workDirs.push(dir);
     let tiles = 0;
-    for (let round = 0; round < 2; round++) {
-      const layer = randomTiledLayer(rng, `l${round}`);
+    // The two-bank design also runs a layer whose row tiles alternate weight banks (weights load under the runs).
+    const shapes = designName === 'banked' ? [undefined, undefined, WEIGHT_BANKED_SHAPE] : [undefined, undefined];
+    for (const [round, shape] of shapes.entries()) {
+      const layer = randomTiledLayer(rng, `l${round}`, shape);
+      if (shape !== undefined) expect(tileLayer(layer, designOf(accelerator), designOf(accelerator).machines).filter((tile) => tile.weightsBanked && tile.firstInRow).map(weightBankOf)).toEqual([0, 1, 0, 1, 0]);
       // The two-bank design's waveform is checked too: drains read the other bank while a run writes its own.
       const trace = designName === 'banked' ? 'vcd' : 'none';
       const result = await simulateGemm(accelerator, layer, round, { policy, seed: 7, simulator, trace, workDir: dir });

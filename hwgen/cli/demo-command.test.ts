@@ -11,17 +11,18 @@ describe('cli: hwgen demo', () => {
     const rows = run.stdout.split('\n').filter((line) => /^(conv|fc)\d +\d+ +\d+ +\d+ /.test(line));
     expect(rows.map((row) => row.split(/ +/)[0])).toEqual(['conv1', 'conv2', 'fc1', 'fc2']);
     for (const row of rows) expect(row).toMatch(/^\w+ +\d+ +(\d+) +\1 match +[\d.]+ \d+ beats checked +as predicted$/);
-    expect(rows.map((row) => row.split(/ +/).slice(0, 3).join(' '))).toEqual(['conv1 25 84447', 'conv2 28 85145', 'fc1 8 30716', 'fc2 1 556']);
-    // fc2 outputs 10 int32 logits per image: 8 images × 10 × 4 bytes, after 8 × 16 input words of 8 levels.
-    expect(rows[3]).toMatch(/ 448 beats checked +as predicted$/);
+    expect(rows.map((row) => row.split(/ +/).slice(0, 3).join(' '))).toEqual(['conv1 25 84191', 'conv2 28 53941', 'fc1 16 24986', 'fc2 1 531']);
+    // fc2 outputs 10 int32 logits per image: 8 images × 10 × 4 = 320 bytes, after its inputs: 5 columns × 16 words
+    // of 8 levels into the array and the other 3 columns' 118 events into the SNN cores.
+    expect(rows[3]).toMatch(/ 518 beats checked +as predicted$/);
     expect(run.stdout).toContain('  accuracy (RTL): 8 of 8 (argmax of the logits the accelerator computed)\n');
     expect(run.stdout).toContain('  accuracy (golden model): 8 of 8; RTL and golden classes agree on 8 of 8\n');
     expect(run.stdout).toContain('  golden model, all committed test images: 91.8 % of 500 (float network on all 10 000: 90.27 %)\n');
-    expect(run.stdout).toContain('  columns on the SNN cores (cost schedule): 47.4 % (conv1 49.3 %, conv2 41.3 %, fc1 0.0 %, fc2 0.0 %)\n');
-    expect(run.stdout).toContain('cost schedule: 200864 cycles');
-    expect(run.stdout).toContain('  vs ANN arrays only: 296959 cycles, EDP -47.6 %');
+    expect(run.stdout).toContain('  columns on the SNN cores (cost schedule): 50.2 % (conv1 49.3 %, conv2 54.7 %, fc1 37.5 %, fc2 37.5 %)\n');
+    expect(run.stdout).toContain('cost schedule: 163649 cycles');
+    expect(run.stdout).toContain('  vs ANN arrays only: 296959 cycles, EDP -62.0 %');
     expect(run.stdout).toContain('hwgen_default (hwgen_accel_top) on xc7');
-    expect(run.stdout).toContain(': LUT 9,822, LUTRAM 1,790, FF 8,632, carry 1,061, DSP 64, BRAM36 108.5\n  xc7z020 (PYNQ-Z2): fits;');
+    expect(run.stdout).toContain(': LUT 9,774, LUTRAM 1,790, FF 8,632, carry 1,061, DSP 64, BRAM36 108.5\n  xc7z020 (PYNQ-Z2): fits;');
     expect(run.stdout).toContain(`log ${join(out, 'synth', 'yosys-xc7.log')}`);
     const report = await readFile(join(out, 'report.html'), 'utf8');
     expect(report).toContain('hwgen_accel_top');

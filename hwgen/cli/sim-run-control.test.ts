@@ -113,7 +113,7 @@ describe.each(SIMULATORS)('cli: hwgen sim --trace on %s, run control and the reg
     expect(run.code).toBe(1);
     expect(run.match).toBe(true);
     expect(run.first).toBe(
-      "fc: waveform: read-timing: tile 1 (rows 0..2, columns 2..3): ob_rd_data = 0x02 in cycle 79, expected 0x01: core 0's bank word 2, addressed in cycle 78 (a bank read is registered: its data comes one cycle after its address); seen is core 1's word 2: the core select is not registered",
+      "fc: waveform: read-timing: tile 1 (rows 0..2, columns 2..3): ob_rd_data = 0x02 in cycle 76, expected 0x01: core 0's bank word 2, addressed in cycle 75 (a bank read is registered: its data comes one cycle after its address); seen is core 1's word 2: the core select is not registered",
     );
   }, 120_000);
 });

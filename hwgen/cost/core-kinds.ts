@@ -34,9 +34,7 @@ export interface CoreKindCosts {
   loadEvents(shape: Shape, params: CoreParams): EventCounts;
   /** Weight and bias/θ words one core receives for a tile of this shape. */
   weightWords(shape: Shape, params: CoreParams): { weights: number; biasTheta: number };
-  /** Words of the kind's activation replica of a (tile) layer: every column of it. */
-  replicaWords(layer: Pick<GemmLayer, 'K' | 'N' | 'input'>, params: CoreParams): number;
-  /** Replica words the core's feeder reads for `columns`. */
+  /** Replica words of `columns` (one word run each): what the host loads into the kind's replica, and a feeder reads for them. */
   columnWords(layer: GemmLayer, columns: readonly number[], params: CoreParams): number;
   /**
    * Cycles a core spends outside the steady state of the column-cost model whatever its columns (column-costs.ts):
@@ -51,15 +49,6 @@ export interface CoreKindCosts {
   maxColumns(K: number, design: TilingDesign): number;
 }
 
-/** Σ_n B_n = Σ_n max(E_n, 1): the event words of every column of a (tile) layer, in its event replica. */
-export function eventWordsOf(layer: Pick<GemmLayer, 'K' | 'N' | 'input'>): number {
-  const events = new Uint32Array(layer.N);
-  for (let k = 0, row = 0; k < layer.K; k++, row += layer.N) {
-    for (let n = 0; n < layer.N; n++) if ((layer.input[row + n] ?? 0) !== 0) events[n] = (events[n] ?? 0) + 1;
-  }
-  return events.reduce((sum, e) => sum + Math.max(e, 1), 0);
-}
-
 /** J: the dense words of one column on an ANN array. */
 const chunksOf = (K: number, params: CoreParams): number => annCoreGeometryOf({ M: 1, K }, params.ann).chunks;
 
@@ -71,7 +60,6 @@ const ANN_COSTS: CoreKindCosts = {
     const { groups, chunks } = annCoreGeometryOf(shape, params.ann);
     return { weights: groups * chunks, biasTheta: groups };
   },
-  replicaWords: (layer, params) => chunksOf(layer.K, params) * layer.N,
   columnWords: (layer, columns, params) => columns.length * chunksOf(layer.K, params),
   // Compute-bound closed form: J + n_last + 3.
   fixedCycles: (shape, params) => {
@@ -101,7 +89,6 @@ const SNN_COSTS: CoreKindCosts = {
     const { groups } = snnCoreGeometryOf(shape, params.snn);
     return { weights: groups * shape.K, biasTheta: groups };
   },
-  replicaWords: (layer) => eventWordsOf(layer),
   columnWords: (layer, columns) => columns.reduce((sum, c) => sum + snnColumnEvents(layer, c).length, 0),
   // A single add-bound column: B + n_last + 4, the first column's beats B left out as well.
   // A single add-bound column's B + n_last + 11 (snn-core/spec.md), B left out: 9 of it the fire stage's pipeline.

@@ -17,6 +17,8 @@ import {
   tileSchedule,
   tileSchedules,
   tileSubLayer,
+  weightBankOf,
+  weightUses,
 } from './layer-tiling.ts';
 
 /** The default cores with the former default design's dispatcher buffers, which these hand-worked tilings assume. */
@@ -86,7 +88,7 @@ describe('column tile width Nt: the smallest of four limits', () => {
 describe('tileLayer', () => {
   it('keeps a layer that fits whole as one tile', () => {
     expect(tileLayer({ name: 'scores', M: 112, K: 64, N: 128 }, DEFAULT, BOTH)).toEqual([
-      { index: 0, rowTile: 0, rowStart: 0, rowEnd: 112, colStart: 0, colEnd: 128, firstInRow: true, kinds: ['ann', 'snn'] },
+      { index: 0, rowTile: 0, rowStart: 0, rowEnd: 112, colStart: 0, colEnd: 128, firstInRow: true, weightsBanked: false, kinds: ['ann', 'snn'] },
     ]);
   });
 
@@ -112,7 +114,7 @@ describe('tileLayer', () => {
   it('tiles for the ANN array alone when the SNN cores cannot hold one group (vgg16 conv5_1, K = 4608)', () => {
     const tiles = tileLayer({ name: 'conv5_1', M: 512, K: 4608, N: 14 }, DEFAULT, BOTH);
     expect(tiles).toHaveLength(64);
-    expect(tiles[63]).toEqual({ index: 63, rowTile: 63, rowStart: 504, rowEnd: 512, colStart: 0, colEnd: 14, firstInRow: true, kinds: ['ann'] });
+    expect(tiles[63]).toEqual({ index: 63, rowTile: 63, rowStart: 504, rowEnd: 512, colStart: 0, colEnd: 14, firstInRow: true, weightsBanked: false, kinds: ['ann'] });
   });
 
   it('tiles for one kind when the other has no cores (an ANN-only plan gets 24-row tiles for conv3_2)', () => {
@@ -165,7 +167,7 @@ describe('tileSubLayer, tileOutputs and tileSchedule(s)', () => {
     bias: Int32Array.from([10, 20, 30]),
     theta: Int32Array.from([7, 8, 9]),
   };
-  const tile = (rowStart: number, rowEnd: number, colStart: number, colEnd: number): LayerTile => ({ index: 0, rowTile: 0, rowStart, rowEnd, colStart, colEnd, firstInRow: colStart === 0, kinds: ['ann'] });
+  const tile = (rowStart: number, rowEnd: number, colStart: number, colEnd: number): LayerTile => ({ index: 0, rowTile: 0, rowStart, rowEnd, colStart, colEnd, firstInRow: colStart === 0, weightsBanked: false, kinds: ['ann'] });
 
   it('restricts W, b and θ to the tile\'s rows and X to its columns', () => {
     const sub = tileSubLayer(layer, tile(1, 3, 1, 3));
@@ -198,5 +200,41 @@ describe('tileSubLayer, tileOutputs and tileSchedule(s)', () => {
       [[0], []],
     ]);
     expect(tileSchedule(schedule, tiles[1] as LayerTile)).toEqual({ policy: 'cost', cores: [{ kind: 'ann', index: 0, columns: [0, 1] }, { kind: 'snn', index: 0, columns: [2] }] });
+  });
+});
+
+describe('weight uses with two banks: row tiles in one weight bank each', () => {
+  // The default design with two banks: ANN 1024 weight words and 64 bias/θ words, SNN 4096 and 32; a bank has half.
+  const TWO_BANKS = designFor({ buffers: { ...FORMER_DEFAULT_BUFFERS, banks: 2 } });
+
+  it('a layer of several row tiles takes half-height tiles, in banks 0, 1, 0, ... (ResNet-34 fc, 1000×512: 8 → 16 row tiles)', () => {
+    const tiles = tileLayer({ name: 'fc', M: 1000, K: 512, N: 1 }, TWO_BANKS, BOTH);
+    expect(rows(tiles).slice(0, 2)).toEqual([[0, 64], [64, 128]]);
+    expect(tiles).toHaveLength(16);
+    expect(tiles.every((tile) => tile.weightsBanked)).toBe(true);
+    expect(tiles.slice(0, 3).map(weightBankOf)).toEqual([0, 1, 0]);
+    expect(tileLayer({ name: 'fc', M: 1000, K: 512, N: 1 }, DEFAULT, BOTH)).toHaveLength(8);
+  });
+
+  it('keeps the whole memories for a layer that is one row tile, or whose lane group does not fit half (vgg16 conv3_2, K = 2304 > 2048)', () => {
+    const single = tileLayer({ name: 'scores', M: 112, K: 64, N: 128 }, TWO_BANKS, BOTH);
+    expect(rows(single)).toEqual([[0, 112]]);
+    expect(single.some((tile) => tile.weightsBanked)).toBe(false);
+    const tiles = tileLayer({ name: 'conv3_2', M: 256, K: 2304, N: 10 }, TWO_BANKS, BOTH);
+    expect(rows(tiles)).toHaveLength(16);
+    expect(tiles.some((tile) => tile.weightsBanked || weightBankOf(tile) !== 0)).toBe(false);
+    expect(weightUses({ M: 256, K: 2304 }, ['ann', 'snn'], TWO_BANKS)).toEqual(['whole']);
+    expect(() => tileLayer({ name: 'conv3_2', M: 256, K: 2304, N: 10 }, TWO_BANKS, BOTH, 'banks')).toThrow('layer conv3_2: its row tiles cannot use the weight memories as banks');
+  });
+
+  it('by default keeps the whole memories where a row tile\'s weights serve several column tiles; banks on request', () => {
+    // Fashion-MNIST fc1 on 500 images (128×1568): 4 row tiles of 32 rows, each of many column tiles.
+    const shape = { name: 'fc1', M: 128, K: 1568, N: 500 };
+    expect(weightUses(shape, ['ann', 'snn'], TWO_BANKS)).toEqual(['whole', 'banks']);
+    expect(rows(tileLayer(shape, TWO_BANKS, BOTH))).toEqual([[0, 32], [32, 64], [64, 96], [96, 128]]);
+    const banked = tileLayer(shape, TWO_BANKS, BOTH, 'banks');
+    expect(rows(banked)).toHaveLength(8);
+    expect(banked.filter((tile) => tile.firstInRow).map(weightBankOf)).toEqual([0, 1, 0, 1, 0, 1, 0, 1]);
+    expect(weightUses(shape, ['ann', 'snn'], DEFAULT)).toEqual(['whole']);
   });
 });

@@ -4,6 +4,7 @@
  *
  *   - row tiles [rowStart, rowEnd): the rows of W one core holds (its weight and bias/θ memories), the
  *     largest height every usable kind holds, and never more than one output bank holds for one column;
+ *     with two banks, a layer of several row tiles may hold each in one half of those memories (WeightUse);
  *   - each row tile is cut into column tiles [colStart, colEnd) of Nt columns, the largest Nt that every
  *     usable kind's replica (dense: J·Nt words, events: K·Nt worst case, so the tiling does not depend on
  *     the data), the schedule memory (Nt entries) and an output bank (M_tile·Nt levels, 4 bytes a logit) hold.
@@ -22,6 +23,7 @@ import type { GemmShape } from '../workload/shapes.ts';
 import type { CoreParams } from '../modules/accel/arch.ts';
 import { CORE_KIND_COSTS, type TilingDesign } from './core-kinds.ts';
 import { type HasOutputKind, beatsPerOutput } from '../arch/output-stream.ts';
+import { weightBankMemories } from '../arch/weight-banks.ts';
 
 export type { TilingDesign } from './core-kinds.ts';
 
@@ -37,7 +39,17 @@ export interface LayerTile {
   readonly colEnd: number;
   /** The first column tile of its row tile: the weights are loaded before it. */
   readonly firstInRow: boolean;
+  /**
+   * The layer's row tiles each fit one weight bank (half of every weight and bias/θ memory, buffers.banks = 2):
+   * row tile r lives in bank r mod 2 (weightBankOf) and its weights load under the previous tile's run.
+   */
+  readonly weightsBanked: boolean;
   readonly kinds: readonly CoreKind[];
+}
+
+/** The weight bank a tile's run reads: its row tile's parity when the layer's weights are banked, else 0. */
+export function weightBankOf(tile: Pick<LayerTile, 'rowTile' | 'weightsBanked'>): number {
+  return tile.weightsBanked ? tile.rowTile % 2 : 0;
 }
 
 /** Why one core of a kind cannot hold a row group and one column of a layer with this K, or undefined when it can. */
@@ -93,18 +105,55 @@ export function tileRowHeight(shape: Pick<GemmShape, 'M' | 'K'> & HasOutputKind,
 }
 
 /**
- * The tiles of a layer in protocol order: row tiles outer, column tiles inner; the host loads and runs them
- * in this order. A layer that fits is one tile.
+ * How a layer's row tiles use the weight and bias/θ memories: `whole` (a row tile as tall as the memories hold; its
+ * weights load before its first run), or `banks` (two banks only: row tiles that fit half of every memory, in banks
+ * 0, 1, 0, ..., each one's weights loading under the previous tile's run).
  */
-export function tileLayer(shape: Pick<GemmLayer, 'name' | 'M' | 'K' | 'N' | 'output'>, design: TilingDesign, machines: Machines): LayerTile[] {
-  const kinds = usableKinds(shape, design, machines);
+export type WeightUse = 'whole' | 'banks';
+
+/** The row tiles' height for a weight use (0 when `banks` does not hold one group of every usable kind). */
+function rowHeight(shape: Pick<GemmShape, 'M' | 'K'> & HasOutputKind, kinds: readonly CoreKind[], design: TilingDesign, use: WeightUse): number {
+  if (use === 'whole') return tileRowHeight(shape, kinds, design);
+  const params: CoreParams = { ann: weightBankMemories(design.params.ann), snn: weightBankMemories(design.params.snn) };
+  return tileRowHeight(shape, kinds, { ...design, params });
+}
+
+/**
+ * The weight uses a layer may take: `banks` too when the design has two banks, the layer needs several row tiles
+ * of the whole memories, and one group of every usable kind fits half of them.
+ */
+export function weightUses(shape: Pick<GemmShape, 'M' | 'K'> & HasOutputKind, kinds: readonly CoreKind[], design: TilingDesign): WeightUse[] {
+  if (design.params.ann.weightBanks < 2 || tileRowHeight(shape, kinds, design) >= shape.M) return ['whole'];
+  return rowHeight(shape, kinds, design, 'banks') > 0 ? ['whole', 'banks'] : ['whole'];
+}
+
+/**
+ * The weight use a layer takes unless a planner chooses (the `cost` policy predicts both): `banks` when a whole
+ * row tile would be a single column tile, so that its weights would load before every run; `whole` when the
+ * weights stay across several column tiles, where halving the row tiles would load every column twice as often.
+ */
+export function defaultWeightUse(shape: Pick<GemmShape, 'M' | 'K' | 'N'> & HasOutputKind, kinds: readonly CoreKind[], design: TilingDesign): WeightUse {
+  if (!weightUses(shape, kinds, design).includes('banks')) return 'whole';
   const height = tileRowHeight(shape, kinds, design);
+  return maxTileColumns(height, shape.K, kinds, design, beatsPerOutput(shape)) >= shape.N ? 'banks' : 'whole';
+}
+
+/**
+ * The tiles of a layer in protocol order: row tiles outer, column tiles inner; the host loads and runs them
+ * in this order. A layer that fits is one tile. `use` defaults to defaultWeightUse.
+ */
+export function tileLayer(shape: Pick<GemmLayer, 'name' | 'M' | 'K' | 'N' | 'output'>, design: TilingDesign, machines: Machines, use?: WeightUse): LayerTile[] {
+  const kinds = usableKinds(shape, design, machines);
+  const chosen = use ?? defaultWeightUse(shape, kinds, design);
+  if (!weightUses(shape, kinds, design).includes(chosen)) throw new RangeError(`layer ${shape.name}: its row tiles cannot use the weight memories as ${chosen}`);
+  const height = rowHeight(shape, kinds, design, chosen);
+  const weightsBanked = chosen === 'banks';
   const tiles: LayerTile[] = [];
   for (let rowStart = 0, rowTile = 0; rowStart < shape.M; rowStart += height, rowTile += 1) {
     const rowEnd = Math.min(rowStart + height, shape.M);
     const width = maxTileColumns(rowEnd - rowStart, shape.K, kinds, design, beatsPerOutput(shape));
     for (let colStart = 0; colStart < shape.N; colStart += width) {
-      tiles.push({ index: tiles.length, rowTile, rowStart, rowEnd, colStart, colEnd: Math.min(colStart + width, shape.N), firstInRow: colStart === 0, kinds });
+      tiles.push({ index: tiles.length, rowTile, rowStart, rowEnd, colStart, colEnd: Math.min(colStart + width, shape.N), firstInRow: colStart === 0, weightsBanked, kinds });
     }
   }
   return tiles;

@@ -55,8 +55,9 @@ describe('predictLayer: the hand-worked case', () => {
     const prediction = predictLayer(TINY, scheduleOf([[0]], [[1]]), TINY_DESIGN);
     const [tile] = prediction.tiles as [TilePrediction];
     // Weights (first column tile, both kinds used): ANN G·J = 2 words + G = 1 bias/θ; SNN G·K = 4 + 1.
-    // Replicas: dense J·Nt = 4 words; events B_0 + B_1 = 1 + 1 (column 1 is the terminator). Schedule: Nt = 2.
-    expect(tile.loadWords).toEqual({ annW: 2, annBt: 1, snnW: 4, snnBt: 1, act: 4, ev: 2, sched: 2 });
+    // Replicas, each of its kind's columns: dense J = 2 words of column 0; events B_1 = 1 (column 1's terminator).
+    // Schedule: Nt = 2.
+    expect(tile.loadWords).toEqual({ annW: 2, annBt: 1, snnW: 4, snnBt: 1, act: 2, ev: 1, sched: 2 });
     expect(tile.loadCycles).toBe(4);
     // Run: ANN one fire-bound column, 2J + 1 + (ℓ + n + 2) = 12 cycles; SNN one empty column, B + σ + n + 11 = 15
     // (9 of them the serial fire stage's pipeline); fin = 2 + cycles.
@@ -73,26 +74,27 @@ describe('predictLayer: the hand-worked case', () => {
     expect(prediction.breakdown.cores).toEqual({ ann_mac: 8, snn_add: 0, spike: 0, fire: 4, sram_byte: 48 });
     expect(prediction.breakdown.dispatcher).toEqual({
       weightLoads: 24 + 24, // annCoreLoadEvents (2·4 + 2·8) × 1 array + snnCoreLoadEvents (4·2 + 2·8) × 1 core
-      replicaWrites: 4 * 2 + 2 * 3, // dense words × 2 levels × 1 array + events × 3 bytes × 1 core
+      replicaWrites: 2 * 2 + 1 * 3, // column 0's dense words × 2 levels × 1 array + column 1's event × 3 bytes × 1 core
       schedule: 2 * 2 * 5, // Nt writes and Nt reads of 5 bytes
       replicaReads: 2 * 2 + 1 * 3, // the array reads J = 2 words of 2 bytes, the SNN core one event of 3
       outputs: 2 * 2 * 2, // M·Nt bank writes and M·Nt drain reads
     });
-    expect(prediction.events).toEqual({ ann_mac: 8, snn_add: 0, spike: 0, fire: 4, sram_byte: 48 + 97 });
-    // 8 MACs · 0.3 + 4 spikes · 0.1 + 145 B · 1.25
-    expect(prediction.energyPj).toBeCloseTo(184.05, 9);
+    expect(prediction.events).toEqual({ ann_mac: 8, snn_add: 0, spike: 0, fire: 4, sram_byte: 48 + 90 });
+    // 8 MACs · 0.3 + 4 spikes · 0.1 + 138 B · 1.25
+    expect(prediction.energyPj).toBeCloseTo(175.3, 9);
     const cycles = 26 + RUN_WAIT_OFFSET;
     expect(prediction.seconds).toBeCloseTo(cycles * 1e-8, 20);
-    expect(prediction.edpJs).toBeCloseTo(184.05e-12 * cycles * 1e-8, 30);
-    expect(prediction.edpPjS).toBeCloseTo(184.05 * cycles * 1e-8, 18);
+    expect(prediction.edpJs).toBeCloseTo(175.3e-12 * cycles * 1e-8, 30);
+    expect(prediction.edpPjS).toBeCloseTo(175.3 * cycles * 1e-8, 18);
   });
 
   it('planLayer keeps the SNN core out for cost (its fire pipeline outweighs a column); ann and snn put both columns on one core and load only their buses', () => {
     const design = designOf(TINY_DESIGN);
     const cost = planLayer(TINY, design, 'cost', { seed: 0 });
     expect(cost.tiles[0]?.schedule).toEqual({ ...scheduleOf([[0, 1]], [[]]), policy: 'ann' });
-    // Floor of {ann}: max(Nt 2, act 4, weights 2) + LP 7 + 4 = 15; then + 1 start + 2 feeder latency + RUN_WAIT_OFFSET + 4 drain.
-    expect(planLowerBound(cost)).toBe(15 + 1 + 2 + RUN_WAIT_OFFSET + 4);
+    // Floor of {ann}: max(Nt 2, weights 2) + LP 7 + 4 = 13 (a replica may hold as little as one column); then + 1
+    // start + 2 feeder latency + RUN_WAIT_OFFSET + 4 drain.
+    expect(planLowerBound(cost)).toBe(13 + 1 + 2 + RUN_WAIT_OFFSET + 4);
     // ANN [0, 1]: 2J + 1 + 7 + 4 = 16 cycles; SNN [0, 1]: 19 (column 0's event x = 3 in 3..5, column 1's terminator
     // waits for column 0's two lanes to issue, its final add in 7, its levels out in 17 and 18).
     const ann = predictLayer(TINY, planLayer(TINY, design, 'ann', { seed: 0 }), design);
@@ -117,25 +119,28 @@ describe('predictLayer: a drain that reads several levels a cycle', () => {
 });
 
 describe('planLayer: cost chooses the kinds a column tile uses', () => {
-  // A 1×4 array and a 4-lane core are equally fast on this layer (M = 4, K = 16, every level 1): 4 groups of
-  // J = 4 issue cycles against 1 group of σ = 16 add cycles, 16 cycles a column either way. But a column is 4 dense
-  // words against 16 event words: using both kinds halves the run (2 columns each, 32) and quadruples the load
-  // (ev 64 words), 96 in all in the column-cost model; the array alone loads 16 and runs 64, 80. `cost` on both
-  // kinds would split the columns; planLayer leaves the SNN core out.
-  const design = designOf(acceleratorFrom({ ann: { arrays: 1, rows: 1, cols: 4 }, snn: { cores: 1, lanes: 4 }, buffers: { weightBytes: 64 } }, 'equal'));
+  // A 1×4 array and a 4-lane core on a layer of M = 4, K = 16, every level 1: a column is 4 dense words (J = 4)
+  // against 16 event words, and each kind's replica holds only the columns the tile gives its cores.
+  const design = designOf(acceleratorFrom({ ann: { arrays: 1, rows: 1, cols: 4 }, snn: { cores: 1, lanes: 4 }, buffers: { weightBytes: 64, banks: 1 } }, 'equal'));
   const dense: GemmLayer = { ...TINY, name: 'dense', M: 4, K: 16, N: 4, weights: new Int8Array(64), input: new Uint8Array(64).fill(1), bias: new Int32Array(4), theta: new Int32Array(4).fill(4) };
 
-  it('leaves the SNN core out when its replica load outweighs what it saves', () => {
-    // The column scheduler alone, which sees no load, splits them.
-    expect(scheduleColumns(columnCosts(dense, design.params), design.machines, 'cost', { seed: 0 }).cores.map((core) => core.columns.length)).toEqual([2, 2]);
-    const plan = planLayer(dense, design, 'cost', { seed: 0 });
-    expect(plan.tiles[0]?.schedule.cores.map((core) => core.columns.length)).toEqual([4, 0]);
-    expect(plan.tiles[0]?.policy).toBe('cost');
-    const chosen = predictLayer(dense, plan, design);
-    expect(chosen.tiles[0]?.loadWords).toEqual({ annW: 16, annBt: 4, snnW: 0, snnBt: 0, act: 16, ev: 0, sched: 4 });
+  it('loads each kind\'s replica with the columns its cores run', () => {
     const split = predictLayer(dense, scheduleOf([[0, 2]], [[1, 3]]), design);
-    expect(split.tiles[0]?.loadWords.ev).toBe(64);
-    expect(chosen.cycles).toBeLessThan(split.cycles);
+    expect(split.tiles[0]?.loadWords).toEqual({ annW: 16, annBt: 4, snnW: 16, snnBt: 1, act: 2 * 4, ev: 2 * 16, sched: 4 });
+    const alone = predictLayer(dense, scheduleOf([[0, 1, 2, 3]], [[]]), design);
+    expect(alone.tiles[0]?.loadWords).toEqual({ annW: 16, annBt: 4, snnW: 0, snnBt: 0, act: 4 * 4, ev: 0, sched: 4 });
+    const one = predictLayer(dense, scheduleOf([[0, 1, 2]], [[3]]), design);
+    expect(one.tiles[0]?.loadWords).toMatchObject({ act: 3 * 4, ev: 16 });
+  });
+
+  it('weighs the kinds by exact prediction: never slower than either kind alone', () => {
+    // The column scheduler alone, which sees no load, splits the columns evenly.
+    expect(scheduleColumns(columnCosts(dense, design.params), design.machines, 'cost', { seed: 0 }).cores.map((core) => core.columns.length)).toEqual([2, 2]);
+    const cost = predictLayer(dense, planLayer(dense, design, 'cost', { seed: 0 }), design);
+    const ann = predictLayer(dense, planLayer(dense, design, 'ann', { seed: 0 }), design);
+    const snn = predictLayer(dense, planLayer(dense, design, 'snn', { seed: 0 }), design);
+    const split = predictLayer(dense, scheduleOf([[0, 2]], [[1, 3]]), design);
+    expect(cost.cycles).toBeLessThanOrEqual(Math.min(ann.cycles, snn.cycles, split.cycles));
   });
 });
 
@@ -198,16 +203,17 @@ describe('predictLayer composes the protocol', () => {
       const dispatch = predictDispatch(sub, schedule, design.params, tileOutputs(outputs, tile, layer));
       const rowUses = plan.tiles.filter((other) => other.tile.rowTile === tile.rowTile).flatMap((other) => usedBy(other.schedule));
       const weightsOf = (kind: CoreKind) => tile.firstInRow && rowUses.includes(kind);
-      const uses = usedBy(schedule);
+      // Each kind's replica: the columns the tile gives its cores.
+      const columnsOf = (kind: CoreKind) => schedule.cores.filter((core) => core.kind === kind).flatMap((core) => core.columns);
       const groups = Math.ceil(sub.M / 2);
-      const events = Array.from({ length: sub.N }, (_, n) => snnColumnEvents(sub, n).length).reduce((a, b) => a + b, 0);
+      const events = columnsOf('snn').map((n) => snnColumnEvents(sub, n).length).reduce((a, b) => a + b, 0);
       const words = {
         annW: weightsOf('ann') ? groups * 6 : 0,
         annBt: weightsOf('ann') ? groups : 0,
         snnW: weightsOf('snn') ? groups * 12 : 0,
         snnBt: weightsOf('snn') ? groups : 0,
-        act: uses.includes('ann') ? 6 * sub.N : 0,
-        ev: uses.includes('snn') ? events : 0,
+        act: 6 * columnsOf('ann').length,
+        ev: events,
         sched: sub.N,
       };
       const got = prediction.tiles[t] as TilePrediction;

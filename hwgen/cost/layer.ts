@@ -4,8 +4,8 @@
  * layer model"):
  *   - the layer is cut into row tiles and each row tile into column tiles (layer-tiling.ts), run one after
  *     another in that order;
- *   - a tile costs load + 1 + run + drain cycles (tile-model.ts): the load is the busiest of 7 parallel load
- *     buses, the run is predictDispatch (the cores' exact models plus the feeder latency, co-simulated on the
+ *   - a tile costs load + 1 + run + drain cycles with one bank, and its neighbours' drain and loads run under
+ *     its run with two (tile-model.ts): the load is the busiest of 7 parallel load buses, the run is predictDispatch (the cores' exact models plus the feeder latency, co-simulated on the
  *     accelerator top) plus RUN_WAIT_OFFSET, the drain reads M_tile·Nt levels, R a cycle (buffers.drainBytes);
  *   - events are the cores' streams plus every buffer byte the loads, the feeders, the schedule and the output
  *     banks move.
@@ -13,11 +13,11 @@
  * the host program follows the protocol.
  *
  * Planning (planLayer) schedules each column tile's columns with a policy on the column-cost model; `cost` also
- * picks which kinds of core a column tile uses, since a kind's replica load does not shrink with its share of
- * the columns (planTile).
+ * picks which kinds of core a column tile uses, since using a kind brings its weights and its replica's load
+ * (planTile), and whether a layer's row tiles take weight banks (layer-tiling.ts, WeightUse).
  */
 import type { Accelerator } from '../config/load-config.ts';
-import { CORE_KIND_FACTS, CORE_KINDS, coresOf, isCoreKind, machinesOfKinds } from '../arch/core-kinds.ts';
+import { CORE_KINDS, coresOf, isCoreKind, machinesOfKinds } from '../arch/core-kinds.ts';
 import { FEEDER_LATENCY, drainReads } from '../modules/dispatcher/arch.ts';
 import { fireLevels } from '../golden/output.ts';
 import { beatsPerOutput } from '../arch/output-stream.ts';
@@ -29,7 +29,7 @@ import { columnCosts } from './column-costs.ts';
 import { type Design, designOf } from '../modules/accel/arch.ts';
 import { RUN_WAIT_OFFSET } from './dispatcher.ts';
 import { DEFAULT_ENERGY_PJ, type EventCounts, addEvents, energyPicojoules, zeroEvents } from '../arch/events.ts';
-import { type LayerTile, kindRefusal, rowTilesOf, tileLayer, tileOutputs, tileSchedules, tileSubLayer } from './layer-tiling.ts';
+import { type LayerTile, type WeightUse, kindRefusal, rowTilesOf, tileLayer, tileOutputs, tileSchedules, tileSubLayer, usableKinds, weightUses } from './layer-tiling.ts';
 import { type TilePrediction, type TileSramBytes, type TileTimeline, kindsUsedBy, predictTileRun, tileLoadWords, tileTimelines, timelineCycles } from './tile-model.ts';
 
 export { type Design, type DesignBuffers, designBuffersOf, designOf } from '../modules/accel/arch.ts';
@@ -48,6 +48,7 @@ export {
   tileSchedules,
   tileSubLayer,
 } from './layer-tiling.ts';
+import { LOAD_BUSES } from '../arch/load-buses.ts';
 export { LOAD_BUSES, type LoadBus, type LoadWords } from '../arch/load-buses.ts';
 export { type TilePrediction, type TileSramBytes, kindsUsedBy, tileLoadWords } from './tile-model.ts';
 
@@ -116,16 +117,21 @@ function kindSets(kinds: readonly CoreKind[]): CoreKind[][] {
 }
 
 /**
- * load(U) of a tile: its busiest load bus when it gives columns to the kinds U (so loads their replicas) and,
- * first in its row tile, loads their weights. Exact when the row tile uses exactly U; a floor otherwise.
+ * A floor on load(U), a tile's busiest load bus when it gives columns to the kinds U: one schedule entry per
+ * column and, first in its row tile, U's weight and bias/θ words (each kind's replica holds only the columns its
+ * cores run, so it may be as small as one column's words).
  */
-function tileLoadOf(tile: LayerTile, sub: GemmLayer, design: Design): (kinds: readonly CoreKind[]) => number {
-  const words = tileLoadWords(sub, tile.kinds, tile.firstInRow ? tile.kinds : [], design);
-  const busesOf = (kind: CoreKind): number[] => {
-    const { replica, weights, biasTheta } = CORE_KIND_FACTS[kind].buses;
-    return [words[replica], words[weights], words[biasTheta]];
+function tileLoadFloor(tile: LayerTile, sub: GemmLayer, design: Design): (kinds: readonly CoreKind[]) => number {
+  return (kinds) => {
+    const words = tileLoadWords(sub, { policy: 'ann', cores: [] }, tile.firstInRow ? kinds : [], design);
+    return Math.max(...LOAD_BUSES.map((bus) => words[bus]));
   };
-  return (kinds) => Math.max(words.sched, ...kinds.flatMap(busesOf));
+}
+
+/** The load a tile with this schedule puts on its busiest bus (its weights when first in its row tile). */
+function scheduleLoad(tile: LayerTile, sub: GemmLayer, schedule: Schedule, design: Design): number {
+  const words = tileLoadWords(sub, schedule, tile.firstInRow ? kindsUsedBy(schedule) : [], design);
+  return Math.max(...LOAD_BUSES.map((bus) => words[bus]));
 }
 
 /**
@@ -143,17 +149,25 @@ function tileFixedCycles(sub: GemmLayer, design: Design): number {
  *     min over the sets U of kinds the tile may give columns to of   load(U) + LP bound of the columns on U's cores
  *     + 1 (start) + FEEDER_LATENCY + RUN_WAIT_OFFSET (the run's constant part) + ceil(M_tile·Nt / R) (drain)
  *
- * with load(U) = max(Nt, the replica words of every kind in U and, in the first column tile of a row tile, their
- * weight and bias/θ words): a schedule that uses the kinds U loads at least that. Taking the minimum over U,
+ * with load(U) = max(Nt and, in the first column tile of a row tile, U's weight and bias/θ words): a schedule that
+ * uses the kinds U loads at least that. Taking the minimum over U,
  * not the cheapest load plus the LP bound on all cores, keeps the floor honest when a kind's replica load costs
  * more than its cores save. With two banks (buffers.banks) the floor is the run's part alone.
  */
 export function tileLowerBound(tile: LayerTile, sub: GemmLayer, costs: ColumnCosts, design: Design): number {
   // With two banks a tile's loads and drain may run under its neighbours' runs: only the run is certain.
   if (design.buffers.banks > 1) return Math.min(...kindSets(tile.kinds).map((kinds) => makespanLowerBound(costs, machinesOfKinds(kinds, design.machines)))) + 1 + FEEDER_LATENCY + RUN_WAIT_OFFSET;
-  const loadOf = tileLoadOf(tile, sub, design);
+  const loadOf = tileLoadFloor(tile, sub, design);
   const best = Math.min(...kindSets(tile.kinds).map((kinds) => loadOf(kinds) + makespanLowerBound(costs, machinesOfKinds(kinds, design.machines))));
   return best + tileFixedCycles(sub, design);
+}
+
+/**
+ * What the choice between kind sets minimises: load + makespan with one bank (the load comes before the run);
+ * with two, the larger of the two (this tile's run hides the next tile's loads, and the previous run this one's).
+ */
+function tileEstimate(load: number, makespan: number, design: Design): number {
+  return design.buffers.banks > 1 ? Math.max(load, makespan) : load + makespan;
 }
 
 interface Candidate {
@@ -161,27 +175,26 @@ interface Candidate {
   readonly policy: PolicyName;
   readonly schedule: Schedule;
   readonly summary: ScheduleSummary;
-  /** load(U) + column-cost makespan: what the choice between kind sets minimises. */
+  /** tileEstimate of its load and column-cost makespan: what the choice between kind sets minimises. */
   readonly estimate: number;
 }
 
 /**
- * The tile's schedule. `cost` also chooses which kinds the tile uses: a kind's replica must be loaded before the
- * run whatever share of the columns it gets (an SNN column is up to K event words against J dense words), so
- * giving columns to both kinds can cost more load than their cores save. For each set U of usable kinds (both
- * first, so ties keep both), the `cost` scheduler runs on U's cores, and the set with the least load(U) + makespan
- * wins. Other policies use every usable kind (`ann`/`snn`: their own, falling back to the other).
+ * The tile's schedule. `cost` also chooses which kinds the tile uses: a kind's replica holds the columns its cores
+ * run (an SNN column is up to K event words against J dense words), and a kind's weights load with the row tile's
+ * first column tile, so giving columns to both kinds can cost more load than their cores save. For each set U of usable kinds (both
+ * first, so ties keep both), the `cost` scheduler runs on U's cores, and the set with the least tileEstimate of its
+ * load and makespan wins. Other policies use every usable kind (`ann`/`snn`: their own, falling back to the other).
  */
 function planTile(layer: GemmLayer, tile: LayerTile, design: Design, policy: PolicyName, options: LayerOptions & { readonly seed: number; readonly outputs: Uint8Array }): TilePlan {
   const sub = tileSubLayer(layer, tile);
   const costs = columnCosts(sub, design.params, { outputs: tileOutputs(options.outputs, tile, layer), energyTable: options.energyTable });
-  const loadOf = tileLoadOf(tile, sub, design);
   const candidates = (policy === 'cost' ? kindSets(tile.kinds) : [tile.kinds]).map((kinds): Candidate => {
     const machines = machinesOfKinds(kinds, design.machines);
     const used = effectivePolicy(policy, machines);
     const schedule = scheduleColumns(costs, machines, used, { seed: options.seed });
     const summary = summarize(schedule, costs, machines);
-    return { machines, policy: used, schedule, summary, estimate: loadOf(kinds) + summary.makespan };
+    return { machines, policy: used, schedule, summary, estimate: tileEstimate(scheduleLoad(tile, sub, schedule, design), summary.makespan, design) };
   });
   const best = candidates.reduce((chosen, candidate) => (candidate.estimate < chosen.estimate ? candidate : chosen));
   return {
@@ -194,8 +207,8 @@ function planTile(layer: GemmLayer, tile: LayerTile, design: Design, policy: Pol
   };
 }
 
-function planOnMachines(layer: GemmLayer, design: Design, policy: PolicyName, machines: Machines, options: LayerOptions & { readonly seed: number; readonly outputs: Uint8Array }): LayerPlan {
-  const tiles = tileLayer(layer, design, machines).map((tile) => planTile(layer, tile, design, policy, options));
+function planOnMachines(layer: GemmLayer, design: Design, policy: PolicyName, machines: Machines, options: LayerOptions & { readonly seed: number; readonly outputs: Uint8Array }, use?: WeightUse): LayerPlan {
+  const tiles = tileLayer(layer, design, machines, use).map((tile) => planTile(layer, tile, design, policy, options));
   return { policy, shape: { M: layer.M, K: layer.K, N: layer.N }, tiles };
 }
 
@@ -208,19 +221,23 @@ function singleKindPolicies(layer: GemmLayer, design: Design): PolicyName[] {
 /**
  * Tiles the layer for `policy` and schedules every tile's columns with it (planTile). `cost` plans on the
  * tiling both kinds share and also takes the single-kind plans (each tiled for its kind alone: taller tiles,
- * fewer weight reloads), predicts each exactly, and keeps the fastest (then the least energy): so `cost` is
- * never slower than `ann` or `snn`.
+ * fewer weight reloads), each with the whole weight memories and, where it can, with row tiles in weight banks
+ * (WeightUse); it predicts each exactly and keeps the fastest (then the least energy): so `cost` is never slower
+ * than `ann` or `snn`. The other policies take the default weight use.
  */
 export function planLayer(layer: GemmLayer, design: Design, policy: PolicyName, options: LayerOptions & { readonly seed: number }): LayerPlan {
   const withOutputs = { ...options, outputs: options.outputs ?? fireLevels(layer) };
-  const shared = planOnMachines(layer, design, policy, machinesForPolicy(policy, layer, design), withOutputs);
-  if (policy !== 'cost') return shared;
-  const candidates = [shared, ...singleKindPolicies(layer, design).map((kind) => planOnMachines(layer, design, kind, machinesForPolicy(kind, layer, design), withOutputs))];
-  if (candidates.length === 1) return shared;
+  if (policy !== 'cost') return planOnMachines(layer, design, policy, machinesForPolicy(policy, layer, design), withOutputs);
+  const candidates = [policy, ...singleKindPolicies(layer, design)].flatMap((planned) => {
+    const machines = machinesForPolicy(planned, layer, design);
+    return weightUses(layer, usableKinds(layer, design, machines), design).map((use) => planOnMachines(layer, design, planned, machines, withOutputs, use));
+  });
+  const [first] = candidates;
+  if (first === undefined) throw new Error('unreachable: a layer has at least one plan');
+  if (candidates.length === 1) return first;
   const scored = candidates.map((plan) => ({ plan, prediction: predictLayer(layer, plan, design, withOutputs) }));
   const best = scored.reduce((chosen, c) => (c.prediction.cycles < chosen.prediction.cycles || (c.prediction.cycles === chosen.prediction.cycles && c.prediction.energyPj < chosen.prediction.energyPj) ? c : chosen));
   return { ...best.plan, policy: 'cost' };
-  return best.plan;
 }
 
 // ---------------------------------------------------------------------------------------------

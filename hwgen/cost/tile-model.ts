@@ -4,7 +4,7 @@
  * only the run depends on data. A tile's own phases:
  *
  *     load  = max over the 7 load buses (all in parallel, one word per cycle each, broadcast to every core or
- *             replica of their kind) of the words the tile puts on it
+ *             replica of their kind) of the words the tile puts on it (a kind's replica: the columns its cores run)
  *     run   = predictDispatch(...).cycles + RUN_WAIT_OFFSET        (cores exact by co-simulation)
  *     drain = Σ_cores ceil(M_tile · n_c · beats / R)              (R output bytes per cycle, buffers.drainBytes; 4 bytes per logit)
  *
@@ -17,7 +17,7 @@ import { LOAD_BUSES, type LoadWords, zeroLoadWords } from '../arch/load-buses.ts
 import type { GemmLayer } from '../workload/gemm-layer.ts';
 import { CORE_KIND_ARCH, type Design } from '../modules/accel/arch.ts';
 import { type HasOutputKind, beatsPerOutput } from '../arch/output-stream.ts';
-import { drainReads, loadsBeforeStart } from '../modules/dispatcher/arch.ts';
+import { type TileLoads, columnsOfKind, drainReads, loadsBeforeStart } from '../modules/dispatcher/arch.ts';
 import { CORE_KIND_COSTS } from './core-kinds.ts';
 import { type DispatchPrediction, RUN_WAIT_OFFSET, predictDispatch } from './dispatcher.ts';
 import { type EventCounts, addEvents, zeroEvents } from '../arch/events.ts';
@@ -30,10 +30,10 @@ export function kindsUsedBy(schedule: Schedule): CoreKind[] {
 
 /**
  * Words on each bus before a tile (`sub` = the tile as a layer): weights of `weightKinds` (the kinds the row
- * tile uses, in its first column tile; none otherwise), a replica of each kind this column tile uses, and one
- * schedule entry per column.
+ * tile uses, in its first column tile; none otherwise), each kind's replica of the columns `schedule` gives its
+ * cores (none: no replica), and one schedule entry per column.
  */
-export function tileLoadWords(sub: GemmLayer, tileKinds: readonly CoreKind[], weightKinds: readonly CoreKind[], design: Pick<Design, 'params'>): LoadWords {
+export function tileLoadWords(sub: GemmLayer, schedule: Schedule, weightKinds: readonly CoreKind[], design: Pick<Design, 'params'>): LoadWords {
   const words = { ...zeroLoadWords(), sched: sub.N };
   for (const kind of CORE_KINDS) {
     const buses = CORE_KIND_FACTS[kind].buses;
@@ -43,7 +43,7 @@ export function tileLoadWords(sub: GemmLayer, tileKinds: readonly CoreKind[], we
       words[buses.weights] = weights;
       words[buses.biasTheta] = biasTheta;
     }
-    if (tileKinds.includes(kind)) words[buses.replica] = model.replicaWords(sub, design.params);
+    words[buses.replica] = model.columnWords(sub, columnsOfKind(schedule, kind), design.params);
   }
   return words;
 }
@@ -111,7 +111,7 @@ function serialTimeline(loadCycles: number, runCycles: number, drainCycles: numb
 }
 
 /** A tile's own phase lengths and whether it loads weights: what its place in the program depends on. */
-export type TilePhases = Pick<TilePrediction, 'loadCycles' | 'runCycles' | 'drainCycles' | 'weightKinds'>;
+export type TilePhases = Pick<TilePrediction, 'loadCycles' | 'runCycles' | 'drainCycles' | 'weightKinds'> & TileLoads;
 
 /**
  * With two banks the next start may follow the wait at once, but `done` is still high in the cycle after the wait
@@ -179,7 +179,7 @@ export function tileDrainCycles(sub: Pick<GemmLayer, 'M'> & HasOutputKind, sched
  */
 export function predictTileRun(tile: LayerTile, sub: GemmLayer, subOutputs: Uint8Array, schedule: Schedule, weightKinds: readonly CoreKind[], design: Design): TilePrediction {
   const kinds = kindsUsedBy(schedule);
-  const loadWords = tileLoadWords(sub, kinds, weightKinds, design);
+  const loadWords = tileLoadWords(sub, schedule, weightKinds, design);
   const loadCycles = Math.max(...LOAD_BUSES.map((bus) => loadWords[bus]));
   const dispatch = predictDispatch(sub, schedule, design.params, subOutputs);
   const runCycles = dispatch.cycles + RUN_WAIT_OFFSET;

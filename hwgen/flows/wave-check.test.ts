@@ -215,27 +215,27 @@ async function playMutant(fault: string): Promise<string> {
 const FAULTS: [string, string, WaveFault, string][] = [
   [
     'a flipped output bit', 'mut_flip', 'wrong-value',
-    'core 2 (snn 1), tile 0 (rows 0..6, columns 0..8), column 0 (1st of its 3): output beat 5 (y[5] of column 0 = Y[5, 0]) in cycle 61: out_level = 0x4, expected 0x0 (bit 2 flipped)',
+    'core 2 (snn 1), tile 0 (rows 0..6, columns 0..8), column 0 (1st of its 3): output beat 5 (y[5] of column 0 = Y[5, 0]) in cycle 50: out_level = 0x4, expected 0x0 (bit 2 flipped)',
   ],
   [
     'a dropped beat', 'mut_drop', 'dropped-beat',
-    'core 2 (snn 1), tile 0 (rows 0..6, columns 0..8), column 0 (1st of its 3): output beat 5 (y[5] of column 0 = Y[5, 0]), due in cycle 61, was dropped: the stream goes on with beat 6 in cycle 62 (or one of beats 3..4, which carry the same)',
+    'core 2 (snn 1), tile 0 (rows 0..6, columns 0..8), column 0 (1st of its 3): output beat 5 (y[5] of column 0 = Y[5, 0]), due in cycle 50, was dropped: the stream goes on with beat 6 in cycle 51 (or one of beats 3..4, which carry the same)',
   ],
   [
     'a duplicated beat', 'mut_dup', 'duplicated-beat',
-    'core 2 (snn 1), tile 0 (rows 0..6, columns 0..8), column 0 (1st of its 3): output beat 5 came twice: again in cycle 62 (out_level = 0x0) where beat 6 (y[6] of column 0 = Y[6, 0]) was due',
+    'core 2 (snn 1), tile 0 (rows 0..6, columns 0..8), column 0 (1st of its 3): output beat 5 came twice: again in cycle 51 (out_level = 0x0) where beat 6 (y[6] of column 0 = Y[6, 0]) was due',
   ],
   [
     'valid dropped while stalled', 'mut_valid', 'valid-dropped',
-    'core 0 (ann 0) input, tile 0 (rows 0..6, columns 0..8): valid dropped while stalled (valid must stay high until ready takes the beat): cycle 50: in_valid fell to 0, the beat having waited in cycle 49',
+    'core 0 (ann 0) input, tile 0 (rows 0..6, columns 0..8): valid dropped while stalled (valid must stay high until ready takes the beat): cycle 39: in_valid fell to 0, the beat having waited in cycle 38',
   ],
   [
     'data changing while stalled', 'mut_data', 'data-unstable',
-    'core 0 (ann 0) input, tile 0 (rows 0..6, columns 0..8): data changed while stalled (the payload must hold until the beat moves): cycle 50: in_data went from 0x40000 to 0x40001, the beat having waited in cycle 49',
+    'core 0 (ann 0) input, tile 0 (rows 0..6, columns 0..8): data changed while stalled (the payload must hold until the beat moves): cycle 39: in_data went from 0x40000 to 0x40001, the beat having waited in cycle 38',
   ],
   [
     'a core starting a column late', 'mut_late', 'column-late',
-    'core 1 (snn 0), tile 0 (rows 0..6, columns 0..8), column 1 (1st of its 1): first input beat taken in cycle 44, predicted 43: started 1 cycle late (core cycle 1, predicted 0)',
+    'core 1 (snn 0), tile 0 (rows 0..6, columns 0..8), column 1 (1st of its 1): first input beat taken in cycle 33, predicted 32: started 1 cycle late (core cycle 1, predicted 0)',
   ],
 ];
 

@@ -10,10 +10,11 @@
 import type { Accelerator } from '../config/load-config.ts';
 import { CORE_KIND_FACTS, CORE_KINDS, byKind } from '../arch/core-kinds.ts';
 import { ACCEL_COUNTERS, type AccelCounter, CORE_KIND_ARCH, type CoreParams, accelTopPorts, accelTopWidths, coreParamsOf } from '../modules/accel/arch.ts';
-import { drainReads, feederParams, gatherParams, listEntries, loadsBeforeStart, packEntry } from '../modules/dispatcher/arch.ts';
+import { columnsOfKind, drainReads, feederParams, gatherParams, listEntries, loadsBeforeStart, packEntry } from '../modules/dispatcher/arch.ts';
 import type { PortSpec } from '../arch/module.ts';
 import { LOAD_BUSES, type LoadBus, type LoadWords } from '../arch/load-buses.ts';
-import { type LayerTile, tileSubLayer } from '../cost/layer-tiling.ts';
+import { type LayerTile, tileSubLayer, weightBankOf } from '../cost/layer-tiling.ts';
+import { weightBankBase } from '../arch/weight-banks.ts';
 import type { CoreKind, Schedule } from '../schedule/types.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
 import { CheckError } from '../errors.ts';
@@ -88,7 +89,7 @@ export class LayerProgram {
       builder.mark(tileMark(t, 0));
       if (loadsBeforeStart(this.hostTiles, t, banks)) loadTile(t);
       builder.mark(tileMark(t, 1));
-      builder.hold({ ...tileConfig(this.accelerator, subs[t] as GemmLayer, tile.schedule), bank: bankOf(t) });
+      builder.hold({ ...tileConfig(this.accelerator, subs[t] as GemmLayer, tile), bank: bankOf(t) });
       builder.play({ start: 1 });
       if (banks > 1 && t > 0) drainTile(t - 1);
       if (banks > 1 && t < last && !loadsBeforeStart(this.hostTiles, t + 1, banks)) loadTile(t + 1);
@@ -146,20 +147,21 @@ interface BusWrites {
   fields(i: number): Readonly<Record<string, bigint>>;
 }
 
-/** Word i at address i. */
-function addressed(prefix: string, words: readonly Readonly<Record<string, bigint>>[]): BusWrites {
-  return { prefix, count: words.length, fields: (i) => ({ addr: BigInt(i), ...words[i] }) };
+/** Word i at address base + i. */
+function addressed(prefix: string, words: readonly Readonly<Record<string, bigint>>[], base = 0): BusWrites {
+  return { prefix, count: words.length, fields: (i) => ({ addr: BigInt(base + i), ...words[i] }) };
 }
 
-/** The weight and bias/θ words of every kind in `weightKinds`, on the kind's buses. */
-function weightQueues(sub: GemmLayer, weightKinds: readonly CoreKind[], params: CoreParams): Partial<Record<LoadBus, BusWrites>> {
+/** The weight and bias/θ words of every kind in `weightKinds`, on the kind's buses, into the tile's weight bank. */
+function weightQueues(sub: GemmLayer, tile: HostTile, params: CoreParams): Partial<Record<LoadBus, BusWrites>> {
   const queues: Partial<Record<LoadBus, BusWrites>> = {};
-  for (const kind of CORE_KINDS.filter((k) => weightKinds.includes(k))) {
+  for (const kind of CORE_KINDS.filter((k) => tile.weightKinds.includes(k))) {
     const { buses } = CORE_KIND_FACTS[kind];
     const { ports, weightLoad } = CORE_KIND_ARCH[kind];
     const load = weightLoad(sub, params);
-    queues[buses.weights] = addressed(ports.weights, load.weights.map((data) => ({ data })));
-    queues[buses.biasTheta] = addressed(ports.biasTheta, load.biasTheta);
+    const base = weightBankBase(params[kind], weightBankOf(tile.tile));
+    queues[buses.weights] = addressed(ports.weights, load.weights.map((data) => ({ data })), base.weights);
+    queues[buses.biasTheta] = addressed(ports.biasTheta, load.biasTheta, base.biasTheta);
   }
   return queues;
 }
@@ -167,8 +169,12 @@ function weightQueues(sub: GemmLayer, weightKinds: readonly CoreKind[], params: 
 /** The words each load bus carries for one tile, in order (a bus without words is absent). */
 function busQueues(accelerator: Accelerator, sub: GemmLayer, tile: HostTile): Partial<Record<LoadBus, BusWrites>> {
   const params = coreParamsOf(accelerator);
-  const queues: Partial<Record<LoadBus, BusWrites>> = weightQueues(sub, tile.weightKinds, params);
-  const replicas = byKind((kind) => (uses(tile.schedule, kind) ? CORE_KIND_ARCH[kind].replica(sub, params) : undefined));
+  const queues: Partial<Record<LoadBus, BusWrites>> = weightQueues(sub, tile, params);
+  // Each kind's replica holds the columns the tile gives that kind's cores.
+  const replicas = byKind((kind) => {
+    const columns = columnsOfKind(tile.schedule, kind);
+    return columns.length > 0 ? CORE_KIND_ARCH[kind].replica(sub, params, columns) : undefined;
+  });
   for (const kind of CORE_KINDS) {
     const replica = replicas[kind];
     if (replica === undefined) continue;
@@ -206,12 +212,13 @@ function groupQueue(builder: ProgramBuilder, writes: BusWrites): GroupQueue {
   };
 }
 
-/** The layer configuration held while a tile runs; a kind the tile leaves idle keeps zeros. */
-function tileConfig(accelerator: Accelerator, sub: GemmLayer, schedule: Schedule): PortValues {
+/** The layer configuration held while a tile runs (and its weight bank); a kind the tile leaves idle keeps zeros. */
+function tileConfig(accelerator: Accelerator, sub: GemmLayer, tile: HostTile): PortValues {
   const params = coreParamsOf(accelerator);
   const { entryBits } = accelTopWidths(accelerator);
+  const { schedule } = tile;
   const entries = schedule.cores.reduce((word, core, c) => word | (BigInt(core.columns.length) << BigInt(c * entryBits)), 0n);
-  const values: Record<string, bigint | number> = { cfg_t: configT(sub), cfg_entries: entries };
+  const values: Record<string, bigint | number> = { cfg_t: configT(sub), cfg_wbank: weightBankOf(tile.tile), cfg_entries: entries };
   for (const kind of CORE_KINDS) if (uses(schedule, kind)) Object.assign(values, CORE_KIND_ARCH[kind].config(sub, params));
   return values;
 }

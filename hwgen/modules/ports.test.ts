@@ -348,10 +348,10 @@ const HASH = 'ab'.repeat(32);
 
 /** Sizes no config reaches (depths of 1 take the `> 1 ? … : …` guards), generated module by module. */
 const EXTREMES: readonly ModuleDescription[] = [
-  generateAnnCoreFromParams({ rows: 1, cols: 1, accW: 9, maxChunks: 1, weightDepth: 1, btDepth: 1 }, HASH),
-  generateAnnCoreFromParams({ rows: 3, cols: 5, accW: 18, maxChunks: 13, weightDepth: 70, btDepth: 14 }, HASH),
-  generateSnnCoreFromParams({ lanes: 1, accW: 8, maxEvents: 1, weightDepth: 1, btDepth: 1, thetaW: 1, shiftAdd: false }, { configHash: HASH }),
-  generateSnnCoreFromParams({ lanes: 3, accW: 40, maxEvents: 5, weightDepth: 7, btDepth: 3, thetaW: 9, shiftAdd: false }, { configHash: HASH }),
+  generateAnnCoreFromParams({ rows: 1, cols: 1, accW: 9, maxChunks: 1, weightDepth: 1, btDepth: 1, weightBanks: 1 }, HASH),
+  generateAnnCoreFromParams({ rows: 3, cols: 5, accW: 18, maxChunks: 13, weightDepth: 70, btDepth: 14, weightBanks: 2 }, HASH),
+  generateSnnCoreFromParams({ lanes: 1, accW: 8, maxEvents: 1, weightDepth: 1, btDepth: 1, weightBanks: 1, thetaW: 1, shiftAdd: false }, { configHash: HASH }),
+  generateSnnCoreFromParams({ lanes: 3, accW: 40, maxEvents: 5, weightDepth: 7, btDepth: 3, weightBanks: 2, thetaW: 9, shiftAdd: false }, { configHash: HASH }),
   generateColumnFeeder({ wordBits: 1, depth: 1, schedDepth: 1, banks: 1 }, HASH),
   generateColumnFeeder({ wordBits: 13, depth: 5, schedDepth: 2, banks: 1 }, HASH),
   generateOutputGather({ depth: 1, schedDepth: 1, readLevels: 1, banks: 1 }, HASH),

@@ -22,9 +22,19 @@ export const TILED_DESIGNS = {
 
 export type TiledDesignName = keyof typeof TILED_DESIGNS;
 
-/** M 1..14, K 1..24, N 10..30, levels up to 7 at a random density with column 0 all zero (an empty event list). */
-export function randomTiledLayer(rng: Rng, name: string): GemmLayer {
-  const M = rng.nextInt(1, 14), K = rng.nextInt(1, 24), N = rng.nextInt(10, 30);
+/**
+ * A shape whose row tiles take one weight bank each on the banked design by default (ANN 21 weight words: 9 rows
+ * at K = 24 in the whole, 3 in a half of 10; SNN 85 words: one group of 3 lanes in a half; 2 columns: a whole row
+ * tile would be one column tile): 5 row tiles in banks 0, 1, 0, 1, 0.
+ */
+export const WEIGHT_BANKED_SHAPE = { M: 14, K: 24, N: 2 } as const;
+
+/**
+ * M 1..14, K 1..24, N 10..30 (or the given shape), levels up to 7 at a random density with column 0 all zero (an
+ * empty event list).
+ */
+export function randomTiledLayer(rng: Rng, name: string, shape?: { readonly M: number; readonly K: number; readonly N: number }): GemmLayer {
+  const M = shape?.M ?? rng.nextInt(1, 14), K = shape?.K ?? rng.nextInt(1, 24), N = shape?.N ?? rng.nextInt(10, 30);
   const density = rng.nextFloat();
   return {
     name, M, K, N, T: rng.nextInt(1, 7), inLevels: 7,

@@ -4,6 +4,7 @@
  * the template derives, its port list (declared here once; the generator renders the same list) and its counters.
  * The buffer sizes come from the same functions the generator uses, so the model tiles exactly as the host must.
  */
+import { WEIGHT_BANK_PORT_DESCRIPTION } from '../../arch/weight-banks.ts';
 import type { Accelerator } from '../../config/load-config.ts';
 import { type CoreKind, type Machines } from '../../arch/core-kinds.ts';
 import { bitsFor, clog2 } from '../../arch/math.ts';
@@ -114,8 +115,8 @@ export interface CoreKindArch {
   groupSize(params: CoreParams): number;
   /** Bytes of one activation-replica word: a dense word of ann.cols levels, a bundled event. */
   replicaWordBytes(params: CoreParams): number;
-  /** The kind's activation replica of a (tile) layer: J dense words per column, or each column's events. */
-  replica(layer: GemmLayer, params: CoreParams): Replica;
+  /** The kind's activation replica of `columns` of a (tile) layer: J dense words per column, or each column's events. */
+  replica(layer: GemmLayer, params: CoreParams, columns: readonly number[]): Replica;
   /** Weight and bias/θ words of a (tile) layer that must fit one core (refused otherwise, saying why). */
   weightLoad(layer: GemmLayer, params: CoreParams): WeightLoad;
   /** The kind's cfg_* ports for a (tile) layer that fits one core. */
@@ -142,7 +143,7 @@ export const CORE_KIND_ARCH: Readonly<Record<CoreKind, CoreKindArch>> = {
   ann: {
     groupSize: (params) => params.ann.rows,
     replicaWordBytes: (params) => params.ann.cols,
-    replica: (layer, params) => denseReplica(layer, params.ann),
+    replica: (layer, params, columns) => denseReplica(layer, params.ann, columns),
     weightLoad: (layer, params) => annWeightLoad(layer, params.ann),
     config: (layer, params) => {
       const g = annCoreGeometry(layer, params.ann);
@@ -153,7 +154,7 @@ export const CORE_KIND_ARCH: Readonly<Record<CoreKind, CoreKindArch>> = {
   snn: {
     groupSize: (params) => params.snn.lanes,
     replicaWordBytes: (params) => eventBytes(params.snn),
-    replica: (layer, params) => eventReplica(layer, params.snn),
+    replica: (layer, params, columns) => eventReplica(layer, params.snn, columns),
     weightLoad: (layer, params) => snnWeightLoad(layer, params.snn),
     config: (layer, params) => {
       const g = snnCoreGeometry(layer, params.snn);
@@ -204,6 +205,7 @@ export function accelTopPorts(accelerator: Accelerator): PortSpec[] {
     port('cfg_snn_last_lanes', 'input', bitsFor(s.lanes), 'config', 'outputs in the last lane group, 1..LANES'),
     port('cfg_snn_k', 'input', bitsFor(s.maxEvents), 'config', 'K: the SNN weight-address stride'),
     port('cfg_t', 'input', 8, 'config', 'T: largest output level, 1..255'),
+    port('cfg_wbank', 'input', 1, 'config', WEIGHT_BANK_PORT_DESCRIPTION),
     port('cfg_entries', 'input', nc * w.entryBits, 'config', "core i's list length at bits i·EW"),
     port('start', 'input', 1, 'status', 'one-cycle pulse: every core walks its list'),
     port('done', 'output', 1, 'status', 'one-cycle pulse: every core has finished its list'),

@@ -6,7 +6,7 @@ import { InputError } from '../../errors.ts';
 import type { GemmLayer } from '../../workload/gemm-layer.ts';
 import { type AnnCoreParams, annCoreGeometry, annCoreGeometryOf, annCoreParams, biasThetaWords, columnBeats, inputBeats, weightWords } from './arch.ts';
 
-const PARAMS: AnnCoreParams = { rows: 3, cols: 4, accW: 30, maxChunks: 6, weightDepth: 20, btDepth: 5 };
+const PARAMS: AnnCoreParams = { rows: 3, cols: 4, accW: 30, maxChunks: 6, weightDepth: 20, btDepth: 5, weightBanks: 1 };
 
 /** A layer whose every value names its position, so a misplaced lane shows which one. */
 function indexedLayer(M: number, K: number, N: number): GemmLayer {
@@ -27,12 +27,12 @@ function indexedLayer(M: number, K: number, N: number): GemmLayer {
 describe('annCoreParams', () => {
   it('derives the memory depths from the config', () => {
     const accelerator = acceleratorFrom({ ann: { rows: 8, cols: 8 }, limits: { maxK: 4608, maxM: 512 }, buffers: { weightBytes: 65536 } }, 'test');
-    expect(annCoreParams(accelerator)).toEqual({ rows: 8, cols: 8, accW: accelerator.accumulatorBits, maxChunks: 576, weightDepth: 1024, btDepth: 64 });
+    expect(annCoreParams(accelerator)).toEqual({ rows: 8, cols: 8, accW: accelerator.accumulatorBits, maxChunks: 576, weightDepth: 1024, btDepth: 64, weightBanks: 2 });
   });
 
   it('rounds partial words: ceil for chunks and groups, floor for weight words', () => {
     const accelerator = acceleratorFrom({ ann: { rows: 3, cols: 5 }, limits: { maxK: 11, maxM: 7 }, buffers: { weightBytes: 100 } }, 'test');
-    expect(annCoreParams(accelerator)).toMatchObject({ maxChunks: 3, btDepth: 3, weightDepth: 6 });
+    expect(annCoreParams(accelerator)).toMatchObject({ maxChunks: 3, btDepth: 3, weightBanks: 2, weightDepth: 6 });
   });
 
   it('refuses weight buffers smaller than one word', () => {

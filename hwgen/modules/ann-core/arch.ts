@@ -24,6 +24,8 @@ export interface AnnCoreParams {
   readonly weightDepth: number;
   /** BT_DEPTH: bias/θ words of `rows` entries. */
   readonly btDepth: number;
+  /** W_BANKS: 1, or 2 (buffers.banks): a row tile that fits half of both memories may be read from either half. */
+  readonly weightBanks: number;
 }
 
 
@@ -40,6 +42,7 @@ export function annCoreParams(accelerator: Accelerator): AnnCoreParams {
     maxChunks: ceilDiv(limits.maxK, ann.cols),
     weightDepth,
     btDepth: ceilDiv(limits.maxM, ann.rows),
+    weightBanks: buffers.banks,
   };
 }
 

@@ -12,11 +12,11 @@ const HASH = 'ab'.repeat(32);
 
 /** The extremes of the parameter space: one row or column, odd sizes, wide and narrow accumulators. */
 const VARIANTS: readonly AnnCoreParams[] = [
-  { rows: 8, cols: 8, accW: 29, maxChunks: 576, weightDepth: 1024, btDepth: 64 },
-  { rows: 1, cols: 1, accW: 9, maxChunks: 1, weightDepth: 1, btDepth: 1 },
-  { rows: 3, cols: 5, accW: 18, maxChunks: 13, weightDepth: 70, btDepth: 14 },
-  { rows: 4, cols: 16, accW: 40, maxChunks: 2, weightDepth: 3, btDepth: 2 },
-  { rows: 2, cols: 64, accW: 64, maxChunks: 7, weightDepth: 9, btDepth: 3 },
+  { rows: 8, cols: 8, accW: 29, maxChunks: 576, weightDepth: 1024, btDepth: 64, weightBanks: 1 },
+  { rows: 1, cols: 1, accW: 9, maxChunks: 1, weightDepth: 1, btDepth: 1, weightBanks: 1 },
+  { rows: 3, cols: 5, accW: 18, maxChunks: 13, weightDepth: 70, btDepth: 14, weightBanks: 1 },
+  { rows: 4, cols: 16, accW: 40, maxChunks: 2, weightDepth: 3, btDepth: 2, weightBanks: 1 },
+  { rows: 2, cols: 64, accW: 64, maxChunks: 7, weightDepth: 9, btDepth: 3, weightBanks: 1 },
 ];
 
 let workspace: string;
@@ -34,7 +34,7 @@ describe('generateAnnCore', () => {
     const accelerator = acceleratorFrom({ ann: { rows: 8, cols: 4 }, limits: { maxK: 100, maxM: 20 }, buffers: { weightBytes: 1024 } }, 'test');
     const core = generateAnnCore(accelerator);
     const parameters = Object.fromEntries(core.parameters.map((p) => [p.name, p.value]));
-    expect(parameters).toEqual({ ROWS: 8, COLS: 4, ACC_W: accelerator.accumulatorBits, MAX_CHUNKS: 25, W_DEPTH: 32, BT_DEPTH: 3 });
+    expect(parameters).toEqual({ ROWS: 8, COLS: 4, ACC_W: accelerator.accumulatorBits, MAX_CHUNKS: 25, W_DEPTH: 32, W_BANKS: 2, BT_DEPTH: 3 });
     expect(findPort(core, 'w_wr_data').width).toBe(8 * 4 * 8);
     expect(findPort(core, 'w_wr_addr').width).toBe(5);
     expect(findPort(core, 'bt_wr_addr').width).toBe(2);

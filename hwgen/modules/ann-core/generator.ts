@@ -11,6 +11,7 @@ import { renderVerilog } from '../../generate/render.ts';
 import { bitsFor, clog2 } from '../../arch/math.ts';
 import { type AnnCoreParams, annCoreParams } from './arch.ts';
 import { BIAS_BITS } from '../../arch/widths.ts';
+import { WEIGHT_BANK_PORT_DESCRIPTION } from '../../arch/weight-banks.ts';
 import { COUNTER_BITS, THETA_BITS } from '../../arch/widths.ts';
 
 export const ANN_CORE_MODULE = 'hwgen_ann_core';
@@ -32,6 +33,7 @@ function parameters(params: AnnCoreParams): ParameterSpec[] {
     { name: 'MAX_CHUNKS', value: params.maxChunks, description: 'column-buffer words per bank: ceil(limits.maxK / COLS)' },
     { name: 'W_DEPTH', value: params.weightDepth, description: 'weight words of ROWS·COLS bytes: floor(buffers.weightBytes / (ROWS·COLS))' },
     { name: 'BT_DEPTH', value: params.btDepth, description: 'bias/θ words of ROWS entries: ceil(limits.maxM / ROWS)' },
+    { name: 'W_BANKS', value: params.weightBanks, description: '1, or 2: cfg_wbank may pick the upper halves of the weight and bias/θ memories (buffers.banks)' },
   ];
 }
 
@@ -45,6 +47,7 @@ function ports(params: AnnCoreParams): PortSpec[] {
     port('cfg_last_rows', 'input', bitsFor(rows), 'config', 'outputs in the last group, 1..ROWS'),
     port('cfg_last_cols', 'input', bitsFor(cols), 'config', 'inputs in the last chunk, 1..COLS (MAC counting only)'),
     port('cfg_t', 'input', 8, 'config', 'T: largest output level, 1..255'),
+    port('cfg_wbank', 'input', 1, 'config', WEIGHT_BANK_PORT_DESCRIPTION),
     port('w_wr_en', 'input', 1, 'load', 'write a weight word'),
     port('w_wr_addr', 'input', clog2(params.weightDepth), 'load', 'weight word g·J + j'),
     port('w_wr_data', 'input', rows * cols * 8, 'load', 'W[g·ROWS + r, j·COLS + c] at lane r·COLS + c'),

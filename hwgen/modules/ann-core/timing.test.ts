@@ -8,7 +8,7 @@ import type { GemmLayer } from '../../workload/gemm-layer.ts';
 import { annCoreBytesPerColumn, annCoreLoadEvents, annCoreParams, annCoreUtilisation, predictAnnCore } from './timing.ts';
 
 function params(rows: number, cols: number): AnnCoreParams {
-  return { rows, cols, accW: 32, maxChunks: 1024, weightDepth: 1 << 20, btDepth: 1024 };
+  return { rows, cols, accW: 32, maxChunks: 1024, weightDepth: 1 << 20, btDepth: 1024, weightBanks: 1 };
 }
 
 /** A layer of the given shape; its data do not matter when the test passes the output levels. */

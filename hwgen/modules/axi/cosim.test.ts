@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { acceleratorFrom } from '../../config/load-config.ts';
 import type { PolicyName } from '../../schedule/types.ts';
 import { Rng } from '../../util/rng.ts';
-import { type TiledDesignName, TILED_DESIGNS, randomTiledLayer } from '../../testing/tiled-layers.ts';
+import { type TiledDesignName, TILED_DESIGNS, WEIGHT_BANKED_SHAPE, randomTiledLayer } from '../../testing/tiled-layers.ts';
 import type { SimulatorName } from '../../../sim/types.ts';
 import { icarusCompile, verilatorLint } from '../../../sim/checks.ts';
 import { allFiles } from '../../arch/module.ts';
@@ -70,8 +70,10 @@ describe('hwgen_axi_top', () => {
     const accelerator = acceleratorFrom(TILED_DESIGNS[design], design);
     const rng = new Rng(design.length * 17 + policy.length * 5 + axisBits);
     let tiles = 0;
-    for (let round = 0; round < 2; round++) {
-      const layer = randomTiledLayer(rng, `l${round}`);
+    // The two-bank design also runs a layer whose row tiles alternate weight banks (CONFIG's cfg_wbank).
+    const shapes = design === 'banked' ? [undefined, undefined, WEIGHT_BANKED_SHAPE] : [undefined, undefined];
+    for (const [round, shape] of shapes.entries()) {
+      const layer = randomTiledLayer(rng, `l${round}`, shape);
       const options = { policy, seed: 7, simulator, workDir: join(await workDir(), `r${round}`), axisBits, stallSeed, path: PATHS[path], generatedAxisBits };
       const result = await simulateAxiGemm(accelerator, layer, options);
       expect(result.problems, `M=${layer.M} K=${layer.K} N=${layer.N}`).toEqual([]);

@@ -17,8 +17,8 @@ export const AXI_TOP_FILE = `${AXI_TOP_MODULE}.v`;
 export const AXIL_ADDRESS_BITS = 12;
 /** `ID` register: "HWG" and the register map's version. */
 export const AXI_ID = 0x4857_4701;
-/** 2: BANK (buffers.banks) and s_axis back-pressure while a run owns the selected bank. */
-export const AXI_MAP_VERSION = 2;
+/** 3: CONFIG + 0x20 is cfg_wbank, the run's weight bank (2: BANK and s_axis back-pressure while a run owns the selected bank). */
+export const AXI_MAP_VERSION = 3;
 export const DEFAULT_AXIS_BITS = 32;
 
 /** Byte offsets of the AXI4-Lite registers (32 bits each). */
@@ -52,7 +52,7 @@ export const CTRL_START = 1, CTRL_DRAIN = 2, CTRL_SOFT_RESET = 4;
 export const STATUS_DONE = 1, STATUS_BUSY = 2, STATUS_DRAINING = 4, STATUS_DRAINED = 8;
 
 /** The layer-configuration ports of hwgen_accel_top, at CONFIG + 4·i. */
-export const CONFIG_PORTS = ['cfg_ann_groups', 'cfg_ann_chunks', 'cfg_ann_last_rows', 'cfg_ann_last_cols', 'cfg_snn_groups', 'cfg_snn_last_lanes', 'cfg_snn_k', 'cfg_t'] as const;
+export const CONFIG_PORTS = ['cfg_ann_groups', 'cfg_ann_chunks', 'cfg_ann_last_rows', 'cfg_ann_last_cols', 'cfg_snn_groups', 'cfg_snn_last_lanes', 'cfg_snn_k', 'cfg_t', 'cfg_wbank'] as const;
 
 export interface AxiOptions {
   /** Stream data width in bits: 8·2^n, 8..1024 (default 32); the default of the AXIS_W parameter, which may be overridden. */

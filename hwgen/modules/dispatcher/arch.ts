@@ -1,8 +1,8 @@
 /**
  * The dispatcher's hardware model: the column feeder's and output gatherer's parameters and widths for each kind of
  * core, the schedule-entry packing, and the host's layout of a (tile of a) layer in the activation replicas and
- * schedule memories (spec.md beside this file, "Activation data" and "Schedule buffer"): every column of the tile is
- * in the replica, whatever core runs it; a core's list is a sequence of {count, base} entries into it.
+ * schedule memories (spec.md beside this file, "Activation data" and "Schedule buffer"): a kind's replica holds the
+ * columns the tile gives cores of that kind; a core's list is a sequence of {count, base} entries into it.
  */
 import type { Accelerator } from '../../config/load-config.ts';
 import type { GemmLayer } from '../../workload/gemm-layer.ts';
@@ -103,29 +103,47 @@ export function drainReads(levels: number, params: Pick<GatherParams, 'readLevel
 export interface Replica {
   /** Replica words in address order. */
   readonly words: bigint[];
-  /** Column n's words are [base[n], base[n] + count[n]). */
-  readonly entries: readonly FeederEntry[];
+  /** Column n's words are [entries[n].base, + entries[n].count); undefined for a column the replica leaves out. */
+  readonly entries: readonly (FeederEntry | undefined)[];
 }
 
-/** Dense replica of an ANN array: column n at words n·J .. n·J + J − 1, COLS levels a word. */
-export function denseReplica(layer: GemmLayer, params: AnnCoreParams): Replica {
-  const geometry = annCoreGeometry(layer, params);
-  const J = geometry.chunks;
-  const words = Array.from({ length: layer.N }, (_, n) => columnBeats(layer, n, params, geometry)).flat();
-  return { words, entries: Array.from({ length: layer.N }, (_, n) => ({ base: n * J, count: J })) };
+/** Every column of a layer, in order: a replica of all of them. */
+export function allColumns(N: number): number[] {
+  return Array.from({ length: N }, (_, n) => n);
 }
 
-/** Event replica of an SNN core: column n's bundled events {x, k} back to back (a terminator when empty). */
-export function eventReplica(layer: GemmLayer, params: SnnCoreParams): Replica {
-  const kw = BigInt(addressBits(params));
+/** A tile's column lists, core by core (a schedule's cores): what the replicas' layout depends on. */
+export interface CoreColumns {
+  readonly cores: readonly { readonly kind: CoreKind; readonly columns: readonly number[] }[];
+}
+
+/** The columns a schedule gives cores of `kind`, ascending: what that kind's replica holds. */
+export function columnsOfKind(schedule: CoreColumns, kind: CoreKind): number[] {
+  return schedule.cores.filter((core) => core.kind === kind).flatMap((core) => core.columns).sort((a, b) => a - b);
+}
+
+/** A replica of `columns` in that order, each column's words back to back. */
+function replicaOf(N: number, columns: readonly number[], wordsOf: (n: number) => bigint[]): Replica {
   const words: bigint[] = [];
-  const entries: FeederEntry[] = [];
-  for (let n = 0; n < layer.N; n++) {
+  const entries: (FeederEntry | undefined)[] = new Array<FeederEntry | undefined>(N).fill(undefined);
+  for (const n of columns) {
     const base = words.length;
-    for (const beat of snnColumnEvents(layer, n)) words.push((BigInt(beat.level) << kw) | BigInt(beat.addr));
-    entries.push({ base, count: words.length - base });
+    words.push(...wordsOf(n));
+    entries[n] = { base, count: words.length - base };
   }
   return { words, entries };
+}
+
+/** Dense replica of an ANN array: J words of COLS levels per column of `columns` (default: all, column n at n·J). */
+export function denseReplica(layer: GemmLayer, params: AnnCoreParams, columns: readonly number[] = allColumns(layer.N)): Replica {
+  const geometry = annCoreGeometry(layer, params);
+  return replicaOf(layer.N, columns, (n) => columnBeats(layer, n, params, geometry));
+}
+
+/** Event replica of an SNN core: each column's bundled events {x, k} back to back (a terminator when empty). */
+export function eventReplica(layer: GemmLayer, params: SnnCoreParams, columns: readonly number[] = allColumns(layer.N)): Replica {
+  const kw = BigInt(addressBits(params));
+  return replicaOf(layer.N, columns, (n) => snnColumnEvents(layer, n).map((beat) => (BigInt(beat.level) << kw) | BigInt(beat.addr)));
 }
 
 /** A core's list as schedule entries. */
@@ -137,12 +155,19 @@ export function listEntries(replica: Replica, columns: readonly number[]): Feede
   });
 }
 
+/** What decides where a tile's loads go: whether it loads weights, and whether its layer's weights are banked. */
+export interface TileLoads {
+  readonly weightKinds: readonly unknown[];
+  readonly tile: { readonly weightsBanked: boolean };
+}
+
 /**
  * With `banks` banks, does tile t of a layer load before its start cycle (hwgen/modules/dispatcher/spec.md,
  * "Overlapped tiles")? With one bank every tile does; with two, the first does, and so does a tile that loads
- * weights: the weight memories have one bank, so they wait for the previous run to end. The others load under the
- * previous tile's run.
+ * weights into whole weight memories (a layer whose row tiles do not fit one weight bank), which wait for the
+ * previous run to end. The others load under the previous tile's run.
  */
-export function loadsBeforeStart(tiles: readonly { readonly weightKinds: readonly unknown[] }[], t: number, banks: number): boolean {
-  return banks === 1 || t === 0 || (tiles[t]?.weightKinds.length ?? 0) > 0;
+export function loadsBeforeStart(tiles: readonly TileLoads[], t: number, banks: number): boolean {
+  const tile = tiles[t];
+  return banks === 1 || t === 0 || (tile !== undefined && tile.weightKinds.length > 0 && !tile.tile.weightsBanked);
 }

@@ -21,8 +21,8 @@ import type { SimulatorName } from '../../../sim/types.ts';
 import { type LaneCore, runLaneCosim } from './lane-cosim.ts';
 import { SIMULATORS } from '../../../sim/registry.ts';
 
-const ANN: AnnCoreParams = { rows: 3, cols: 4, accW: 32, maxChunks: 8, weightDepth: 128, btDepth: 4 };
-const SNN: SnnCoreParams = { lanes: 3, accW: 32, maxEvents: 32, weightDepth: 128, btDepth: 4, thetaW: 25, shiftAdd: false };
+const ANN: AnnCoreParams = { rows: 3, cols: 4, accW: 32, maxChunks: 8, weightDepth: 128, btDepth: 4, weightBanks: 1 };
+const SNN: SnnCoreParams = { lanes: 3, accW: 32, maxEvents: 32, weightDepth: 128, btDepth: 4, weightBanks: 1, thetaW: 25, shiftAdd: false };
 const workDirs: string[] = [];
 
 afterAll(async () => {

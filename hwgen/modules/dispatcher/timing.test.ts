@@ -12,8 +12,8 @@ import type { GemmLayer } from '../../workload/gemm-layer.ts';
 import { annCoreColumnTimes, predictAnnCore } from '../ann-core/timing.ts';
 import { predictSnnCore, snnCoreColumnTimes } from '../snn-core/timing.ts';
 
-const annParams = (rows: number, cols: number): AnnCoreParams => ({ rows, cols, accW: 32, maxChunks: 1024, weightDepth: 1 << 20, btDepth: 1024 });
-const TWO_LANES: SnnCoreParams = { lanes: 2, accW: 16, maxEvents: 4, weightDepth: 16, btDepth: 3, thetaW: 25, shiftAdd: false };
+const annParams = (rows: number, cols: number): AnnCoreParams => ({ rows, cols, accW: 32, maxChunks: 1024, weightDepth: 1 << 20, btDepth: 1024, weightBanks: 1 });
+const TWO_LANES: SnnCoreParams = { lanes: 2, accW: 16, maxEvents: 4, weightDepth: 16, btDepth: 3, weightBanks: 1, thetaW: 25, shiftAdd: false };
 
 function layerOf(M: number, K: number, N: number, input = new Uint8Array(K * N)): GemmLayer {
   return { name: 'shape', M, K, N, T: 255, inLevels: 255, weights: new Int8Array(M * K), input, bias: new Int32Array(M), theta: new Int32Array(M).fill(1) };

@@ -5,7 +5,7 @@ import { unpackLanes, toSigned } from '../../arch/packing.ts';
 import type { GemmLayer } from '../../workload/gemm-layer.ts';
 import { type SnnCoreParams, beatBits, eventBytes, packBeat, snnColumnEvents, snnCoreGeometry, snnCoreParams, startThetaWords, weightWords } from './arch.ts';
 
-const params: SnnCoreParams = { lanes: 4, accW: 24, maxEvents: 8, weightDepth: 32, btDepth: 3, thetaW: 25, shiftAdd: false };
+const params: SnnCoreParams = { lanes: 4, accW: 24, maxEvents: 8, weightDepth: 32, btDepth: 3, weightBanks: 1, thetaW: 25, shiftAdd: false };
 
 function layerOf(M: number, K: number, input: number[], N = 1): GemmLayer {
   return {
@@ -24,7 +24,7 @@ function layerOf(M: number, K: number, input: number[], N = 1): GemmLayer {
 
 describe('snnCoreParams', () => {
   it('derives the Verilog parameters of the default design', () => {
-    expect(snnCoreParams(defaultAccelerator())).toEqual({ lanes: 16, accW: 29, maxEvents: 4608, weightDepth: 4096, btDepth: 32, thetaW: 25, shiftAdd: false });
+    expect(snnCoreParams(defaultAccelerator())).toEqual({ lanes: 16, accW: 29, maxEvents: 4608, weightDepth: 4096, btDepth: 32, weightBanks: 2, thetaW: 25, shiftAdd: false });
   });
 
   it('refuses a weight buffer that holds no word', () => {

@@ -26,6 +26,8 @@ export interface SnnCoreParams {
   readonly thetaW: number;
   /** SHIFT_ADD: one add of w·2^b per set bit b of a level instead of one add of w per spike (snn.shiftAdd). */
   readonly shiftAdd: boolean;
+  /** W_BANKS: 1, or 2 (buffers.banks): a row tile that fits half of both memories may be read from either half. */
+  readonly weightBanks: number;
 }
 
 
@@ -43,6 +45,7 @@ export function snnCoreParams(accelerator: Accelerator): SnnCoreParams {
     btDepth: ceilDiv(limits.maxM, snn.lanes),
     thetaW: bitsFor(limits.maxTheta),
     shiftAdd: snn.shiftAdd,
+    weightBanks: buffers.banks,
   };
 }
 

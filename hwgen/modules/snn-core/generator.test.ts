@@ -38,7 +38,7 @@ describe('generateSnnCore', () => {
   });
 
   it('is byte-identical for identical input and keeps Verilog parameters', () => {
-    const params: SnnCoreParams = { lanes: 3, accW: 20, maxEvents: 10, weightDepth: 40, btDepth: 4, thetaW: 25, shiftAdd: false };
+    const params: SnnCoreParams = { lanes: 3, accW: 20, maxEvents: 10, weightDepth: 40, btDepth: 4, weightBanks: 1, thetaW: 25, shiftAdd: false };
     const first = generateSnnCoreFromParams(params, { configHash: HASH }).files[0]?.text ?? '';
     const second = generateSnnCoreFromParams({ ...params }, { configHash: HASH }).files[0]?.text ?? '';
     expect(second).toBe(first);
@@ -50,7 +50,7 @@ describe('generateSnnCore', () => {
   });
 
   it('refuses impossible parameters', () => {
-    const base: SnnCoreParams = { lanes: 2, accW: 16, maxEvents: 4, weightDepth: 8, btDepth: 2, thetaW: 25, shiftAdd: false };
+    const base: SnnCoreParams = { lanes: 2, accW: 16, maxEvents: 4, weightDepth: 8, btDepth: 2, weightBanks: 1, thetaW: 25, shiftAdd: false };
     expect(() => generateSnnCoreFromParams({ ...base, accW: 7 }, { configHash: HASH })).toThrow(/accW must be 8..64/);
     expect(() => generateSnnCoreFromParams({ ...base, weightDepth: 0 }, { configHash: HASH })).toThrow(/weightDepth must be a positive integer/);
   });
@@ -58,10 +58,10 @@ describe('generateSnnCore', () => {
 
 /** Corners of the parameter space: one lane and one-entry memories, odd sizes, wide membranes. */
 const VARIANTS: readonly [string, SnnCoreParams][] = [
-  ['default design', { lanes: 16, accW: 29, maxEvents: 4608, weightDepth: 4096, btDepth: 32, thetaW: 25, shiftAdd: false }],
-  ['one of everything', { lanes: 1, accW: 8, maxEvents: 1, weightDepth: 1, btDepth: 1, thetaW: 1, shiftAdd: false }],
-  ['odd sizes, shift-add', { lanes: 3, accW: 40, maxEvents: 5, weightDepth: 7, btDepth: 3, thetaW: 9, shiftAdd: true }],
-  ['64-bit membranes, shift-add', { lanes: 8, accW: 64, maxEvents: 64, weightDepth: 256, btDepth: 4, thetaW: 25, shiftAdd: true }],
+  ['default design', { lanes: 16, accW: 29, maxEvents: 4608, weightDepth: 4096, btDepth: 32, weightBanks: 1, thetaW: 25, shiftAdd: false }],
+  ['one of everything', { lanes: 1, accW: 8, maxEvents: 1, weightDepth: 1, btDepth: 1, weightBanks: 1, thetaW: 1, shiftAdd: false }],
+  ['odd sizes, shift-add', { lanes: 3, accW: 40, maxEvents: 5, weightDepth: 7, btDepth: 3, weightBanks: 1, thetaW: 9, shiftAdd: true }],
+  ['64-bit membranes, shift-add', { lanes: 8, accW: 64, maxEvents: 64, weightDepth: 256, btDepth: 4, weightBanks: 1, thetaW: 25, shiftAdd: true }],
 ];
 
 describe('static checks (sim/checks.ts)', () => {

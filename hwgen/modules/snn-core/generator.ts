@@ -12,6 +12,7 @@ import { renderVerilog } from '../../generate/render.ts';
 import { bitsFor, clog2 } from '../../arch/math.ts';
 import { type SnnCoreParams, addressBits, snnCoreParams } from './arch.ts';
 import { COUNTER_BITS } from '../../arch/widths.ts';
+import { WEIGHT_BANK_PORT_DESCRIPTION } from '../../arch/weight-banks.ts';
 
 export const SNN_CORE_MODULE = 'hwgen_snn_core';
 export const SNN_CORE_FILE = `${SNN_CORE_MODULE}.v`;
@@ -56,6 +57,7 @@ function parameters(params: SnnCoreParams, widths: SnnCoreWidths): ParameterSpec
     { name: 'W_DEPTH', value: params.weightDepth, description: 'weight words of LANES bytes: floor(buffers.weightBytes / LANES)' },
     { name: 'BT_DEPTH', value: params.btDepth, description: 'start/θ words of LANES entries: ceil(limits.maxM / LANES)' },
     { name: 'THETA_W', value: params.thetaW, description: 'θ width: bitsFor(limits.maxTheta)' },
+    { name: 'W_BANKS', value: params.weightBanks, description: '1, or 2: cfg_wbank may pick the upper halves of the weight and start/θ memories (buffers.banks)' },
     { name: 'SHIFT_ADD', value: params.shiftAdd ? 1 : 0, description: '1: one add of w·2^b per set bit b of a level (snn.shiftAdd); 0: one add of w per spike' },
     { name: 'KW', value: widths.kw, description: 'derived: input address bits, clog2(MAX_EVENTS)' },
     { name: 'K_W', value: widths.countBits, description: 'derived: bits of K and of event counts 0..MAX_EVENTS' },
@@ -75,6 +77,7 @@ function ports(params: SnnCoreParams, widths: SnnCoreWidths): PortSpec[] {
     port('cfg_last_lanes', 'input', widths.laneBits, 'config', 'outputs in the last group, 1..LANES'),
     port('cfg_k', 'input', widths.countBits, 'config', 'K: the weight-address stride of a group'),
     port('cfg_t', 'input', 8, 'config', 'T: largest output level, 1..255'),
+    port('cfg_wbank', 'input', 1, 'config', WEIGHT_BANK_PORT_DESCRIPTION),
     port('w_wr_en', 'input', 1, 'load', 'write a weight word'),
     port('w_wr_addr', 'input', widths.weightAddressBits, 'load', 'weight word g·K + k'),
     port('w_wr_data', 'input', lanes * 8, 'load', 'W[g·LANES + l, k] at lane l, zero past M'),

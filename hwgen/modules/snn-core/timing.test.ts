@@ -6,7 +6,7 @@ import type { GemmLayer } from '../../workload/gemm-layer.ts';
 import { columnEventsOf, predictSnnCore, snnColumnEvents, snnCoreBytesOfColumn, snnCoreBytesPerAddition, snnCoreLoadEvents, snnCoreUtilisation } from './timing.ts';
 
 /** maxEvents 4: KW = 2, a stored event is 10 bits = 2 bytes. */
-const TWO_LANES: SnnCoreParams = { lanes: 2, accW: 16, maxEvents: 4, weightDepth: 16, btDepth: 3, thetaW: 25, shiftAdd: false };
+const TWO_LANES: SnnCoreParams = { lanes: 2, accW: 16, maxEvents: 4, weightDepth: 16, btDepth: 3, weightBanks: 1, thetaW: 25, shiftAdd: false };
 
 /**
  * K = 4, N = 2: column 0 is x = [3, 0, 1, 0] (E = 2 events, S = 4 spikes), column 1 has no spike.
@@ -136,7 +136,7 @@ const layerArbitrary = fc
     }),
   );
 
-const FOUR_LANES: SnnCoreParams = { lanes: 4, accW: 32, maxEvents: 8, weightDepth: 64, btDepth: 3, thetaW: 25, shiftAdd: false };
+const FOUR_LANES: SnnCoreParams = { lanes: 4, accW: 32, maxEvents: 8, weightDepth: 64, btDepth: 3, weightBanks: 1, thetaW: 25, shiftAdd: false };
 
 describe('predictSnnCore properties', () => {
   it('counts events as the contract defines them', () => {
