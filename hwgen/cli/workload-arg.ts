@@ -1,6 +1,7 @@
 /**
  * A WORKLOAD argument names a manifest file, a model-zoo network (`vgg16`, or `zoo:vgg16`), or the built-in
- * demo workload (`demo`, the one `hwgen demo` runs).
+ * synthetic demo workload (`demo`: a small CNN on synthetic data, hwgen/workload/demo-workload.ts; `hwgen demo`
+ * itself runs the reference Fashion-MNIST network).
  */
 import { existsSync } from 'node:fs';
 import { InputError } from '../errors.ts';
