@@ -114,6 +114,18 @@ describe('cli: hwgen schedule', () => {
     expect(report.totals.cost.cycles).toBe(CYCLES.cost);
   });
 
+  it('says when a layer\'s row tiles take weight banks (ResNet-34 fc on the default design: 16 row tiles of 64 rows)', async () => {
+    const run = await runCli('schedule', 'resnet34', '--layers', 'fc', '-q');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('\nlayer fc: M=1000 K=512 N=1, 16 tiles, row tiles in weight banks\n');
+    const json = await runCli('schedule', 'resnet34', '--layers', 'fc', '--json', '-q');
+    const [layer] = JSON.parse(json.stdout).layers;
+    expect([layer.policies.cost.weightBanks, layer.policies.cost.tiles]).toEqual([true, 16]);
+    // The tiny case is one tile: nothing to bank.
+    const tiny = JSON.parse((await runCli('schedule', at('design.yaml'), at('tiny.yaml'), '--json', '-q')).stdout);
+    expect(tiny.layers[0].policies.cost.weightBanks).toBe(false);
+  });
+
   it('reports progress on stderr unless quiet', async () => {
     const run = await runCli('schedule', at('design.yaml'), at('tiny.yaml'));
     expect(run.code).toBe(0);

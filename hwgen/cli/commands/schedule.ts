@@ -112,11 +112,17 @@ function comparisonLine(chosen: PolicyName, policy: PolicyTotals, random: Policy
   return `  ${chosen} vs random: throughput ${signedPercent(throughputGain(policy.cycles, random.cycles))}; ${chosen} vs ann-only: EDP ${signedPercent(edpChange(policy.edpJs, ann.edpJs))}`;
 }
 
+/** Whether a plan's row tiles take one weight bank each (WeightUse `banks`). */
+function inWeightBanks(outcome: PolicyOutcome): boolean {
+  return outcome.plan.tiles.some((tile) => tile.tile.weightsBanked);
+}
+
 function layerText(report: LayerReport, chosen: PolicyName): string {
   const { M, K, N } = report.shape;
-  const tiles = outcomeOf(report, chosen).plan.tiles.length;
+  const outcome = outcomeOf(report, chosen);
+  const tiles = `${plural(outcome.plan.tiles.length, 'tile')}${inWeightBanks(outcome) ? ', row tiles in weight banks' : ''}`;
   const ordered = policyOrder(chosen).map((policy) => outcomeOf(report, policy));
-  const lines = [`layer ${report.name}: M=${M} K=${K} N=${N}, ${plural(tiles, 'tile')}`, ...alignedTable([TABLE_HEADER, ...ordered.map((outcome) => policyRow(outcome, report.lowerBound))])];
+  const lines = [`layer ${report.name}: M=${M} K=${K} N=${N}, ${tiles}`, ...alignedTable([TABLE_HEADER, ...ordered.map((outcome) => policyRow(outcome, report.lowerBound))])];
   lines.push(comparisonLine(chosen, totalsOf([report], chosen), totalsOf([report], 'random'), totalsOf([report], 'ann')));
   if (ordered.some((outcome) => outcome.fellBack)) lines.push('  * the policy\'s kind of core cannot hold this layer: it ran on the other kind');
   return lines.join('\n');
@@ -157,6 +163,7 @@ function outcomeJson(outcome: PolicyOutcome, lowerBound: number): Record<string,
     policy: outcome.policy,
     fellBack: outcome.fellBack,
     tiles: outcome.plan.tiles.length,
+    weightBanks: inWeightBanks(outcome),
     cycles: prediction.cycles,
     loadCycles: prediction.loadCycles,
     runCycles: prediction.runCycles,
