@@ -11,3 +11,8 @@ export type LoadWords = Record<LoadBus, number>;
 export function zeroLoadWords(): LoadWords {
   return { annW: 0, annBt: 0, snnW: 0, snnBt: 0, act: 0, ev: 0, sched: 0 };
 }
+
+/** The load's cycles: the buses load in parallel, one word a cycle each, so the busiest bus sets them. */
+export function loadCyclesOf(words: LoadWords): number {
+  return Math.max(...LOAD_BUSES.map((bus) => words[bus]));
+}

@@ -10,7 +10,7 @@ import type { CorePrediction, EventCounts } from '../arch/events.ts';
 import type { CoreParams, Design } from '../modules/accel/arch.ts';
 import { annCoreGeometryOf } from '../modules/ann-core/arch.ts';
 import { annCoreColumnTimes, annCoreLoadEvents, predictAnnCore } from '../modules/ann-core/timing.ts';
-import { snnColumnEvents, snnCoreGeometryOf } from '../modules/snn-core/arch.ts';
+import { snnColumnWords, snnCoreGeometryOf } from '../modules/snn-core/arch.ts';
 import { predictSnnCore, snnCoreColumnTimes, snnCoreLoadEvents } from '../modules/snn-core/timing.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
 import type { GemmShape } from '../workload/shapes.ts';
@@ -89,7 +89,7 @@ const SNN_COSTS: CoreKindCosts = {
     const { groups } = snnCoreGeometryOf(shape, params.snn);
     return { weights: groups * shape.K, biasTheta: groups };
   },
-  columnWords: (layer, columns) => columns.reduce((sum, c) => sum + snnColumnEvents(layer, c).length, 0),
+  columnWords: (layer, columns) => columns.reduce((sum, c) => sum + snnColumnWords(layer, c), 0),
   // A single add-bound column: B + n_last + 4, the first column's beats B left out as well.
   // A single add-bound column's B + n_last + 11 (snn-core/spec.md), B left out: 9 of it the fire stage's pipeline.
   fixedCycles: (shape, params) => snnCoreGeometryOf(shape, params.snn).lastLanes + 11,

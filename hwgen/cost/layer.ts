@@ -5,8 +5,9 @@
  *   - the layer is cut into row tiles and each row tile into column tiles (layer-tiling.ts), run one after
  *     another in that order;
  *   - a tile costs load + 1 + run + drain cycles with one bank, and its neighbours' drain and loads run under
- *     its run with two (tile-model.ts): the load is the busiest of 7 parallel load buses, the run is predictDispatch (the cores' exact models plus the feeder latency, co-simulated on the
- *     accelerator top) plus RUN_WAIT_OFFSET, the drain reads M_tile·Nt levels, R a cycle (buffers.drainBytes);
+ *     its run with two (tile-model.ts): the load is the busiest of 7 parallel load buses, the run is
+ *     predictDispatch (the cores' exact models plus the feeder latency, co-simulated on the accelerator top) plus
+ *     RUN_WAIT_OFFSET, the drain reads M_tile·Nt levels, R a cycle (buffers.drainBytes);
  *   - events are the cores' streams plus every buffer byte the loads, the feeders, the schedule and the output
  *     banks move.
  * Only the run depends on data; everything else is counted from the protocol, so the model is exact as far as
@@ -48,7 +49,7 @@ export {
   tileSchedules,
   tileSubLayer,
 } from './layer-tiling.ts';
-import { LOAD_BUSES } from '../arch/load-buses.ts';
+import { loadCyclesOf } from '../arch/load-buses.ts';
 export { LOAD_BUSES, type LoadBus, type LoadWords } from '../arch/load-buses.ts';
 export { type TilePrediction, type TileSramBytes, kindsUsedBy, tileLoadWords } from './tile-model.ts';
 
@@ -122,16 +123,12 @@ function kindSets(kinds: readonly CoreKind[]): CoreKind[][] {
  * cores run, so it may be as small as one column's words).
  */
 function tileLoadFloor(tile: LayerTile, sub: GemmLayer, design: Design): (kinds: readonly CoreKind[]) => number {
-  return (kinds) => {
-    const words = tileLoadWords(sub, { policy: 'ann', cores: [] }, tile.firstInRow ? kinds : [], design);
-    return Math.max(...LOAD_BUSES.map((bus) => words[bus]));
-  };
+  return (kinds) => loadCyclesOf(tileLoadWords(sub, { cores: [] }, tile.firstInRow ? kinds : [], design));
 }
 
 /** The load a tile with this schedule puts on its busiest bus (its weights when first in its row tile). */
 function scheduleLoad(tile: LayerTile, sub: GemmLayer, schedule: Schedule, design: Design): number {
-  const words = tileLoadWords(sub, schedule, tile.firstInRow ? kindsUsedBy(schedule) : [], design);
-  return Math.max(...LOAD_BUSES.map((bus) => words[bus]));
+  return loadCyclesOf(tileLoadWords(sub, schedule, tile.firstInRow ? kindsUsedBy(schedule) : [], design));
 }
 
 /**
@@ -182,9 +179,9 @@ interface Candidate {
 /**
  * The tile's schedule. `cost` also chooses which kinds the tile uses: a kind's replica holds the columns its cores
  * run (an SNN column is up to K event words against J dense words), and a kind's weights load with the row tile's
- * first column tile, so giving columns to both kinds can cost more load than their cores save. For each set U of usable kinds (both
- * first, so ties keep both), the `cost` scheduler runs on U's cores, and the set with the least tileEstimate of its
- * load and makespan wins. Other policies use every usable kind (`ann`/`snn`: their own, falling back to the other).
+ * first column tile, so giving columns to both kinds can cost more load than their cores save. For each set U of
+ * usable kinds (both first, so ties keep both), the `cost` scheduler runs on U's cores, and the set with the least
+ * tileEstimate of its load and makespan wins. Other policies use every usable kind (`ann`/`snn`: their own, falling back to the other).
  */
 function planTile(layer: GemmLayer, tile: LayerTile, design: Design, policy: PolicyName, options: LayerOptions & { readonly seed: number; readonly outputs: Uint8Array }): TilePlan {
   const sub = tileSubLayer(layer, tile);

@@ -13,11 +13,11 @@
  */
 import { CORE_KIND_FACTS, CORE_KINDS, coresOf } from '../arch/core-kinds.ts';
 import type { CoreKind, Schedule } from '../schedule/types.ts';
-import { LOAD_BUSES, type LoadWords, zeroLoadWords } from '../arch/load-buses.ts';
+import { type LoadWords, loadCyclesOf, zeroLoadWords } from '../arch/load-buses.ts';
 import type { GemmLayer } from '../workload/gemm-layer.ts';
 import { CORE_KIND_ARCH, type Design } from '../modules/accel/arch.ts';
 import { type HasOutputKind, beatsPerOutput } from '../arch/output-stream.ts';
-import { type TileLoads, columnsOfKind, drainReads, loadsBeforeStart } from '../modules/dispatcher/arch.ts';
+import { type CoreColumns, type TileLoads, columnsOfKind, drainReads, loadsBeforeStart } from '../modules/dispatcher/arch.ts';
 import { CORE_KIND_COSTS } from './core-kinds.ts';
 import { type DispatchPrediction, RUN_WAIT_OFFSET, predictDispatch } from './dispatcher.ts';
 import { type EventCounts, addEvents, zeroEvents } from '../arch/events.ts';
@@ -33,7 +33,7 @@ export function kindsUsedBy(schedule: Schedule): CoreKind[] {
  * tile uses, in its first column tile; none otherwise), each kind's replica of the columns `schedule` gives its
  * cores (none: no replica), and one schedule entry per column.
  */
-export function tileLoadWords(sub: GemmLayer, schedule: Schedule, weightKinds: readonly CoreKind[], design: Pick<Design, 'params'>): LoadWords {
+export function tileLoadWords(sub: GemmLayer, schedule: CoreColumns, weightKinds: readonly CoreKind[], design: Pick<Design, 'params'>): LoadWords {
   const words = { ...zeroLoadWords(), sched: sub.N };
   for (const kind of CORE_KINDS) {
     const buses = CORE_KIND_FACTS[kind].buses;
@@ -180,7 +180,7 @@ export function tileDrainCycles(sub: Pick<GemmLayer, 'M'> & HasOutputKind, sched
 export function predictTileRun(tile: LayerTile, sub: GemmLayer, subOutputs: Uint8Array, schedule: Schedule, weightKinds: readonly CoreKind[], design: Design): TilePrediction {
   const kinds = kindsUsedBy(schedule);
   const loadWords = tileLoadWords(sub, schedule, weightKinds, design);
-  const loadCycles = Math.max(...LOAD_BUSES.map((bus) => loadWords[bus]));
+  const loadCycles = loadCyclesOf(loadWords);
   const dispatch = predictDispatch(sub, schedule, design.params, subOutputs);
   const runCycles = dispatch.cycles + RUN_WAIT_OFFSET;
   const drainCycles = tileDrainCycles(sub, schedule, design);

@@ -175,6 +175,13 @@ export function snnColumnEvents(layer: GemmLayer, n: number): SnnBeat[] {
   return beats;
 }
 
+/** The words snnColumnEvents gives column n: its non-zero levels, or the one terminator of an empty column. */
+export function snnColumnWords(layer: Pick<GemmLayer, 'K' | 'N' | 'input'>, n: number): number {
+  let events = 0;
+  for (let k = 0, i = n; k < layer.K; k++, i += layer.N) if ((layer.input[i] ?? 0) !== 0) events += 1;
+  return Math.max(events, 1);
+}
+
 /** A beat as the testbench's stimulus word {last, level, addr}: addr in the low KW bits. */
 export function packBeat(beat: SnnBeat, params: SnnCoreParams): bigint {
   const kw = BigInt(addressBits(params));
